@@ -1,0 +1,262 @@
+import datetime
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blog.abstract import TimeStampedModel
+from blog.querysets import PostQuerySet
+from blog.text import plain_text_to_html
+
+
+class Series(TimeStampedModel):
+    """A recurring column of the blog, such as ClinicSpeak or NewsSpeak."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:series-detail", kwargs={"slug": self.slug})
+
+
+class Hashtag(models.Model):
+    """A #hashtag, kept as first written (`MSResearch`) and matched case-insensitively."""
+
+    name = models.CharField(max_length=100, help_text="As written, without the #.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="Lower-case form of the name.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="hashtag_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def save(self, *args, **kwargs):
+        self.slug = hashtag_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:hashtag-detail", kwargs={"slug": self.slug})
+
+
+def hashtag_slug(name: str) -> str:
+    """Return the case-insensitive key of a hashtag name."""
+    return slugify(name.lstrip("#")).lower()
+
+
+class Paper(TimeStampedModel):
+    """A cited research paper, stored in parts so it can be cited in any style."""
+
+    class DatePrecision(models.TextChoices):
+        YEAR = "year", "Year"
+        MONTH = "month", "Month"
+        DAY = "day", "Day"
+
+    authors = models.CharField(max_length=500, help_text="As written, e.g. “Gelfand et al.”.")
+    title = models.TextField()
+    journal = models.CharField(max_length=255, help_text="NLM abbreviation, without periods.")
+    published_on = models.DateField()
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How much of the publication date the citation gives.",
+    )
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(max_length=60, blank=True, help_text="Pages or article number.")
+    doi = models.CharField("DOI", max_length=255, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    epub_ahead_of_print = models.BooleanField(
+        "Epub ahead of print", default=False, help_text="Cited before its issue was published."
+    )
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"), condition=~models.Q(doi=""), name="paper_doi_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~models.Q(pmid=""), name="paper_pmid_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authors} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:paper-detail", kwargs={"pk": self.pk})
+
+    @property
+    def citation_date(self) -> str:
+        """Return the date as Vancouver style writes it: `2014 Oct 9`, `2014 Oct` or `2014`."""
+        date = self.published_on
+        if self.date_precision == self.DatePrecision.YEAR:
+            return f"{date.year}"
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{date.year} {date:%b}"
+        return f"{date.year} {date:%b} {date.day}"
+
+    def vancouver(self) -> str:
+        """Return the full citation line in Vancouver (NLM) style."""
+        title = self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
+        source = self.citation_date
+        locator = ""
+        if self.volume:
+            locator += self.volume
+        if self.issue:
+            locator += f"({self.issue})"
+        if self.pages:
+            locator += f":{self.pages}"
+        if locator:
+            source += f";{locator}"
+        parts = [self.authors, title, f"{self.journal}.", f"{source}."]
+        if self.doi:
+            parts.append(f"doi:{self.doi}.")
+        if self.epub_ahead_of_print:
+            parts.append("Epub ahead of print.")
+        return " ".join(parts)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class AbstractSection(models.Model):
+    """One section of a paper's abstract: labelled (`RESULTS`) or a single unlabelled text."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="abstract_sections")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60, blank=True, help_text="E.g. OBJECTIVES; blank if none.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="abstract_section_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or "Abstract"
+
+
+class Post(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    teaser = models.TextField(blank=True, help_text="The summary line under the title, without hashtags.")
+    body = models.TextField(help_text="Plain text; a blank line separates paragraphs.")
+    body_html = models.TextField(editable=False, default="")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="posts")
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    conflict_of_interest = models.TextField(
+        "conflict-of-interest disclosure", blank=True, help_text="Shown after the post as “CoI: …”."
+    )
+    hashtags = models.ManyToManyField(Hashtag, through="PostHashtag", related_name="posts", blank=True)
+    papers = models.ManyToManyField(Paper, through="Citation", related_name="posts", blank=True)
+    source_ref = models.CharField(
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Import key of the document this post came from; the importer updates by it.",
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = plain_text_to_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "blog:post-detail",
+            kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
+        )
+
+    def is_published(self) -> bool:
+        """Return True if readers can see the post now."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def published_date(self) -> datetime.date:
+        return timezone.localdate(self.published_at)
+
+    def hashtag_list(self) -> list[Hashtag]:
+        """Return the hashtags in the order the post writes them.
+
+        Runs a query unless `post_hashtags__hashtag` was prefetched (the querysets do).
+        """
+        return [link.hashtag for link in self.post_hashtags.all()]
+
+    def paper_list(self) -> list[Paper]:
+        """Return the cited papers in citation order (prefetched by `for_detail()`)."""
+        return [citation.paper for citation in self.citations.all()]
+
+
+class PostHashtag(models.Model):
+    """A hashtag on a post, keeping the order the post writes them in."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_hashtags")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="post_hashtags")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["post", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "hashtag"], name="post_hashtag_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.hashtag}"
+
+
+class Citation(models.Model):
+    """A paper cited by a post, in the order the post cites them."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="citations")
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="citations")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["post", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "paper"], name="citation_post_paper_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} cites {self.paper}"

@@ -1,0 +1,44 @@
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts readers may see: published status and a publication time not in the future."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=self.model.Status.DRAFT)
+
+    def with_comment_count(self):
+        """Annotate `comment_count`: the published comments readers can see."""
+        from comments.models import Comment
+
+        return self.annotate(
+            comment_count=Count(
+                "comments", filter=Q(comments__status=Comment.Status.PUBLISHED), distinct=True
+            )
+        )
+
+    def for_listing(self):
+        """Everything a list of posts shows, in a constant number of queries."""
+        return (
+            self.select_related("author", "series")
+            .prefetch_related("post_hashtags__hashtag")
+            .with_comment_count()
+        )
+
+    def for_detail(self):
+        """Everything the post page shows except the thread, in a constant number of queries."""
+        from blog.models import Citation
+
+        return self.select_related("author", "series").prefetch_related(
+            "post_hashtags__hashtag",
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("paper").prefetch_related(
+                    "paper__abstract_sections"
+                ),
+            ),
+        )

@@ -1,0 +1,71 @@
+from django.db import models
+from django.urls import reverse
+from mptt.models import MPTTModel, TreeForeignKey
+
+from comments.querysets import CommentManager
+
+
+class Comment(MPTTModel):
+    """A reader's comment on a post; replies nest under their parent as an MPTT tree.
+
+    Siblings keep insertion order (new children go last), which is document order for
+    imported threads and arrival order for new comments.
+    """
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Pending moderation"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    parent = TreeForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    author_name = models.CharField(max_length=100, blank=True, help_text="Blank shows “Anonymous”.")
+    author_email = models.EmailField(blank=True, help_text="Never shown to readers.")
+    body = models.TextField(help_text="Plain text; paragraphs and line breaks are kept.")
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True)
+    created_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was posted; unknown for some imported comments."
+    )
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
+    source_ref = models.CharField(
+        max_length=50,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Position in the imported document (e.g. 3.2); blank for comments posted here.",
+    )
+
+    objects = CommentManager()
+
+    class MPTTMeta:
+        order_insertion_by: list[str] = []
+
+    class Meta:
+        ordering = ["tree_id", "lft"]
+        indexes = [models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="comment_post_source_ref_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        excerpt = self.body[:60] + ("…" if len(self.body) > 60 else "")
+        return f"{self.display_name}: {excerpt}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.author_name or "Anonymous"

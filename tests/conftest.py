@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+
+from tests.factories import AuthorFactory, PostFactory
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+SEED_PATH = FIXTURES_DIR / "clinicspeak-alemtuzumab-nmo.txt"
+SAMPLES_DIR = FIXTURES_DIR / "samples"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED_PATH
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory(name="Prof G", slug="prof-g")
+
+
+@pytest.fixture
+def post(db, author):
+    return PostFactory(author=author)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(user)
+    return client
