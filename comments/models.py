@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
+from blog.text import plain_text_to_html
 from comments.querysets import CommentManager
 
 
@@ -58,6 +59,10 @@ class Comment(MPTTModel):
     def __str__(self) -> str:
         excerpt = self.body[:60] + ("…" if len(self.body) > 60 else "")
         return f"{self.display_name}: {excerpt}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = plain_text_to_html(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.post.get_absolute_url()}#{self.anchor}"

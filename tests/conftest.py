@@ -34,3 +34,13 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def seed_post(db):
+    """The ClinicSpeak post imported from the seed document (13 comments, 4 + 9 nested)."""
+    from blog.importers import decode_document, parse_post_document
+    from blog.importers.writer import import_post
+
+    parsed = parse_post_document(decode_document(SEED_PATH.read_bytes()))
+    return import_post(parsed, source_ref=SEED_PATH.stem).post

@@ -1,0 +1,56 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SEED := fixtures/clinicspeak-alemtuzumab-nmo.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate seed lint fixtures lock clean
+
+## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
+run: install migrate seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+## Import the seed document (idempotent: a second run reports "unchanged").
+seed: install
+	$(BIN)/python manage.py import_post $(SEED)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Regenerate fixtures/clinicspeak.json from the seed document, in a scratch SQLite database.
+fixtures: install
+	rm -f /tmp/msblog-fixtures.sqlite3
+	DATABASE_URL=sqlite:////tmp/msblog-fixtures.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/msblog-fixtures.sqlite3 $(BIN)/python manage.py import_post $(SEED)
+	DATABASE_URL=sqlite:////tmp/msblog-fixtures.sqlite3 $(BIN)/python manage.py dumpdata \
+		authors.author blog.series blog.hashtag blog.paper blog.abstractsection blog.post \
+		blog.posthashtag blog.citation comments.comment --indent 2 -o fixtures/clinicspeak.json
+	rm -f /tmp/msblog-fixtures.sqlite3
+
+## Re-pin requirements.lock from pyproject.toml (runtime and dev dependencies).
+lock:
+	rm -rf /tmp/msblog-lock && $(PYTHON) -m venv /tmp/msblog-lock
+	/tmp/msblog-lock/bin/pip install --quiet --disable-pip-version-check . $$(sed -n '/^dev = \[/,/\]/p' pyproject.toml | grep -o '"[^"]*"' | tr -d '"')
+	( echo "# Pinned set that CI tests; regenerate with \`make lock\` after changing pyproject.toml."; \
+	  /tmp/msblog-lock/bin/pip freeze --exclude msblog ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -1,0 +1,252 @@
+"""Write a parsed post document to the database: validate, then upsert in one transaction.
+
+Importing the same document twice changes nothing; an edited document updates its post in
+place. The post is found by `source_ref` (the document's name), never by its title.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from authors.models import Author
+from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
+from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series, hashtag_slug
+from comments.models import Comment
+from comments.services import comments_sync_imported
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+PAPER_FIELDS = (
+    "authors",
+    "title",
+    "journal",
+    "published_on",
+    "date_precision",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "epub_ahead_of_print",
+)
+
+
+@dataclass
+class ImportResult:
+    post: Post
+    action: str  # "created", "updated" or "unchanged"
+    changes: list[str] = field(default_factory=list)
+
+
+def _check(instance, line: int, *, exclude: list[str] | None = None) -> None:
+    """Run model validation on an unsaved instance; report failures at the document line."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+        raise ImportFormatError(f"{instance._meta.verbose_name} is not valid: {details}", line) from None
+
+
+def validate_parsed_post(parsed: ParsedPost, *, author_name: str = "") -> None:
+    """Check the parsed document against the models' rules, before anything is written."""
+    if not parsed.slug:
+        raise ImportFormatError("the title has no letters or digits to make a URL from", parsed.title_line)
+    name = parsed.author_name or author_name
+    if not name:
+        raise ImportFormatError(
+            "the document names no author (no “About the author” box or “By …” line); "
+            "pass --author NAME",
+            parsed.title_line,
+        )
+    _check(
+        Post(
+            title=parsed.title,
+            slug=parsed.slug,
+            teaser=parsed.teaser,
+            body=parsed.body,
+            conflict_of_interest=parsed.conflict_of_interest,
+        ),
+        parsed.title_line,
+        exclude=["author", "series"],
+    )
+    author_line = parsed.author.line if parsed.author else parsed.title_line
+    _check(Author(name=name, slug=slugify(name) or "x", bio=parsed.author.bio if parsed.author else ""), author_line)
+    if not slugify(name):
+        raise ImportFormatError(f"the author's name {name!r} has no letters or digits", author_line)
+    for tag in parsed.hashtags:
+        _check(Hashtag(name=tag, slug=hashtag_slug(tag)), parsed.title_line)
+    for paper in parsed.papers:
+        _check(Paper(**_paper_values(paper)), paper.line)
+        for position, section in enumerate(paper.abstract):
+            _check(
+                AbstractSection(label=section.label, text=section.text, position=position),
+                section.line,
+                exclude=["paper"],
+            )
+    for comment in parsed.comments:
+        _check(
+            Comment(body=comment.body, author_name=comment.author_name, source_ref=comment.ref),
+            comment.line,
+            exclude=["post", "parent"],
+        )
+
+
+@transaction.atomic
+def import_post(
+    parsed: ParsedPost,
+    *,
+    source_ref: str,
+    published_at: datetime.datetime | None = None,
+    author_name: str = "",
+) -> ImportResult:
+    """Create or update the post a document describes; return what was done.
+
+    The publication time is, in order: `published_at`; the document's date line; the
+    stored post's (on re-import); the newest cited paper's date; now.
+    """
+    validate_parsed_post(parsed, author_name=author_name)
+    changes: list[str] = []
+    author = _upsert_author(parsed, author_name, changes)
+    series = _upsert_series(parsed.series, changes)
+
+    post = Post.objects.select_for_update().filter(source_ref=source_ref).first()
+    clash = Post.objects.filter(slug=parsed.slug).exclude(source_ref=source_ref).first()
+    if clash:
+        raise ImportFormatError(
+            f"another post (id {clash.pk}, “{clash.title}”) already uses the URL slug {parsed.slug!r}",
+            parsed.title_line,
+        )
+
+    wanted = {
+        "title": parsed.title,
+        "slug": parsed.slug,
+        "series": series,
+        "teaser": parsed.teaser,
+        "body": parsed.body,
+        "author": author,
+        "conflict_of_interest": parsed.conflict_of_interest,
+    }
+    if published_at is None and parsed.published_on:
+        published_at = _local_midnight(parsed.published_on)
+    if published_at is not None:
+        wanted["published_at"] = published_at
+
+    if post is None:
+        if "published_at" not in wanted:
+            newest = max((paper.published_on for paper in parsed.papers), default=None)
+            wanted["published_at"] = _local_midnight(newest) if newest else timezone.now()
+        post = Post(source_ref=source_ref, status=Post.Status.PUBLISHED, **wanted)
+        post.save()
+        action = CREATED
+    else:
+        changed = [name for name, value in wanted.items() if getattr(post, name) != value]
+        if changed:
+            for name in changed:
+                setattr(post, name, wanted[name])
+            post.save()
+            changes.extend(f"post {name} changed" for name in changed)
+        action = UPDATED
+
+    _set_hashtags(post, parsed.hashtags, changes)
+    _set_papers(post, parsed.papers, changes)
+    changes.extend(comments_sync_imported(post=post, comments=parsed.comments))
+
+    if action == UPDATED and not changes:
+        action = UNCHANGED
+    return ImportResult(post=post, action=action, changes=changes)
+
+
+def _local_midnight(date: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+
+
+def _upsert_author(parsed: ParsedPost, fallback_name: str, changes: list[str]) -> Author:
+    name = parsed.author_name or fallback_name
+    author, created = Author.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    if created:
+        changes.append(f"author {name} added")
+    bio = parsed.author.bio if parsed.author else ""
+    # An empty author box says nothing about the bio; keep what the editors wrote.
+    if bio and author.bio != bio:
+        author.bio = bio
+        author.save(update_fields=["bio", "updated_at"])
+        changes.append(f"author {name} bio changed")
+    return author
+
+
+def _upsert_series(name: str, changes: list[str]) -> Series | None:
+    if not name:
+        return None
+    series, created = Series.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    if created:
+        changes.append(f"series {name} added")
+    return series
+
+
+def _set_hashtags(post: Post, names: tuple[str, ...], changes: list[str]) -> None:
+    tags = []
+    for name in names:
+        tag = Hashtag.objects.filter(slug=hashtag_slug(name)).first()
+        if tag is None:
+            tag = Hashtag.objects.create(name=name)
+            changes.append(f"hashtag #{name} added")
+        tags.append(tag)
+    current = list(post.post_hashtags.order_by("position").values_list("hashtag_id", flat=True))
+    if current != [tag.pk for tag in tags]:
+        post.post_hashtags.all().delete()
+        PostHashtag.objects.bulk_create(
+            PostHashtag(post=post, hashtag=tag, position=position) for position, tag in enumerate(tags)
+        )
+        changes.append("post hashtags changed")
+
+
+def _paper_values(paper: ParsedPaper) -> dict:
+    return {name: getattr(paper, name) for name in PAPER_FIELDS}
+
+
+def _find_paper(parsed: ParsedPaper) -> Paper | None:
+    """Find a stored paper by DOI, then PMID, then title and journal."""
+    if parsed.doi and (paper := Paper.objects.filter(doi__iexact=parsed.doi).first()):
+        return paper
+    if parsed.pmid and (paper := Paper.objects.filter(pmid=parsed.pmid).first()):
+        return paper
+    return Paper.objects.filter(title__iexact=parsed.title, journal=parsed.journal).first()
+
+
+def _set_papers(post: Post, papers: tuple[ParsedPaper, ...], changes: list[str]) -> None:
+    stored = []
+    for parsed in papers:
+        values = _paper_values(parsed)
+        paper = _find_paper(parsed)
+        if paper is None:
+            paper = Paper.objects.create(**values)
+            changes.append(f"paper “{parsed.title}” added")
+        else:
+            changed = [name for name, value in values.items() if getattr(paper, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(paper, name, values[name])
+                paper.save()
+                changes.append(f"paper “{parsed.title}” changed")
+        sections = [(s.label, s.text) for s in parsed.abstract]
+        if list(paper.abstract_sections.values_list("label", "text")) != sections:
+            paper.abstract_sections.all().delete()
+            AbstractSection.objects.bulk_create(
+                AbstractSection(paper=paper, position=position, label=label, text=text)
+                for position, (label, text) in enumerate(sections)
+            )
+            changes.append(f"paper “{parsed.title}” abstract changed")
+        stored.append(paper)
+    current = list(post.citations.order_by("position").values_list("paper_id", flat=True))
+    if current != [paper.pk for paper in stored]:
+        post.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(post=post, paper=paper, position=position) for position, paper in enumerate(stored)
+        )
+        changes.append("post citations changed")
