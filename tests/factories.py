@@ -39,6 +39,7 @@ class HashtagFactory(factory.django.DjangoModelFactory):
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Post number {n}")
     slug = factory.Sequence(lambda n: f"post-number-{n}")

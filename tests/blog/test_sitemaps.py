@@ -1,0 +1,68 @@
+"""sitemap.xml lists what readers can see; robots.txt points to it."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_locations(client) -> list[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)
+    return [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
+
+
+def test_sitemap_lists_published_posts_and_their_pages(client, seed_post):
+    locations = sitemap_locations(client)
+
+    base = "http://testserver"
+    assert f"{base}/" in locations
+    assert f"{base}{seed_post.get_absolute_url()}" in locations
+    assert f"{base}/tags/msresearch/" in locations
+    assert f"{base}{seed_post.author.get_absolute_url()}" in locations
+    assert f"{base}{seed_post.series.get_absolute_url()}" in locations
+    assert f"{base}{seed_post.paper_list()[0].get_absolute_url()}" in locations
+
+
+def test_sitemap_leaves_out_drafts_and_future_posts(client, author):
+    draft = PostFactory(author=author, status="draft")
+    future = PostFactory(author=author, published_at=timezone.now() + datetime.timedelta(days=3))
+
+    locations = sitemap_locations(client)
+
+    assert not any(draft.slug in loc or future.slug in loc for loc in locations)
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_sitemap_query_count_does_not_grow_with_posts(client, author):
+    PostFactory.create_batch(3, author=author, tags=["MSResearch"])
+    few = queries_for(client, "/sitemap.xml")
+    PostFactory.create_batch(30, author=author, tags=["MSResearch", "NMO"])
+
+    assert queries_for(client, "/sitemap.xml") == few
+    assert few <= 12  # one or two per section, never one per post
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
