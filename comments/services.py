@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 
 from comments.models import Comment
+from comments.trees import lock_tree
 
 
 @transaction.atomic
@@ -19,7 +20,17 @@ def comment_create(
     created_at: datetime.datetime | None = None,
     source_ref: str = "",
 ) -> Comment:
-    """Add a comment as the last reply to `parent` (or as the post's last thread)."""
+    """Add a comment as the last reply to `parent` (or as the post's last thread).
+
+    The insert holds a lock on the parent's tree (or, for a new thread, on tree creation),
+    because django-mptt reads and shifts `lft`/`rght` without locking.
+    """
+    if parent is not None:
+        parent = _lock_node(parent)
+        if parent.post_id != post.pk:
+            raise ValueError("a reply must belong to its parent's post")
+    else:
+        lock_tree(0)
     comment = Comment(
         post=post,
         parent=parent,
@@ -80,3 +91,24 @@ def comments_sync_imported(*, post, comments) -> list[str]:
             comment.save(update_fields=["status", "body_html", "updated_at"])
             changes.append(f"comment {ref} removed")
     return changes
+
+
+@transaction.atomic
+def comment_delete(comment: Comment) -> None:
+    """Delete a comment and its replies, closing the gap in its tree under the tree's lock."""
+    comment = _lock_node(comment)
+    comment.delete()
+
+
+def _lock_node(node: Comment) -> Comment:
+    """Lock the tree a node is in and return the node re-read under the lock.
+
+    mptt computes positions from the in-memory `lft`/`rght`, so they must be read after
+    the lock is held, never before.
+    """
+    while True:
+        tree_id = Comment.objects.filter(pk=node.pk).values_list("tree_id", flat=True).get()
+        lock_tree(tree_id)
+        fresh = Comment.objects.get(pk=node.pk)
+        if fresh.tree_id == tree_id:  # not moved to another tree while we waited
+            return fresh
