@@ -1,12 +1,38 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from blog import views
+
+
+class FourDigitYearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
+
+
+class TwoDigitMonthConverter:
+    """Months are always two digits (`/2014/10/`), so each post has exactly one URL."""
+
+    regex = "0[1-9]|1[0-2]"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYearConverter, "yyyy")
+register_converter(TwoDigitMonthConverter, "mm")
 
 app_name = "blog"
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
-    path("<int:year>/<int:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("tags/<slug:slug>/", views.HashtagDetailView.as_view(), name="hashtag-detail"),

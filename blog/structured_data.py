@@ -1,0 +1,133 @@
+"""schema.org JSON-LD for the post page, and a safe way to embed it in HTML."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from blog.models import Paper, Post
+from comments.thread import REMOVED_TEXT, ThreadNode, published_count
+
+# Inside <script> the HTML parser only looks for "</script"; escaping these three keeps any
+# text (a comment containing </script> or <!--) inside the JSON string where it belongs.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """Return data as a <script type="application/ld+json"> element, safe to put in a page."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # escaped for <script> just above
+    )
+
+
+def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
+    """Describe a post, its cited papers and its visible discussion as a BlogPosting.
+
+    `post` should come from `Post.objects.for_detail()`, or this runs queries.
+    """
+    url = request.build_absolute_uri(post.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": post.title,
+        "description": post.teaser,
+        "author": {
+            "@type": "Person",
+            "name": post.author.name,
+            "description": post.author.bio,
+            "url": request.build_absolute_uri(post.author.get_absolute_url()),
+        },
+        "datePublished": timezone.localtime(post.published_at).isoformat(),
+        "dateModified": timezone.localtime(post.updated_at).isoformat(),
+        "isPartOf": {
+            "@type": "Blog",
+            "name": settings.BLOG_NAME,
+            "url": request.build_absolute_uri(reverse("blog:post-list")),
+        },
+        "keywords": [hashtag.name for hashtag in post.hashtag_list()],
+        "articleBody": post.body,
+        "citation": [paper_json_ld(paper) for paper in post.paper_list()],
+        "commentCount": published_count(thread),
+        "comment": _comments_json_ld(thread, url),
+    }
+    if post.series:
+        data["articleSection"] = post.series.name
+    return data
+
+
+def paper_json_ld(paper: Paper) -> dict:
+    """Describe a cited paper as a ScholarlyArticle inside its issue, volume and journal."""
+    container = {"@type": "Periodical", "name": paper.journal}
+    if paper.volume:
+        container = {
+            "@type": "PublicationVolume",
+            "volumeNumber": paper.volume,
+            "isPartOf": container,
+        }
+    if paper.issue:
+        container = {"@type": "PublicationIssue", "issueNumber": paper.issue, "isPartOf": container}
+    data = {
+        "@type": "ScholarlyArticle",
+        "name": paper.title,
+        "headline": paper.title,
+        "author": paper.authors,
+        "isPartOf": container,
+        "datePublished": _partial_iso_date(paper),
+    }
+    if paper.pages:
+        data["pagination"] = paper.pages
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": name, "value": value}
+        for name, value in (("DOI", paper.doi), ("PMID", paper.pmid))
+        if value
+    ]
+    if identifiers:
+        data["identifier"] = identifiers
+        data["sameAs"] = [link for link in (paper.doi_url, paper.pubmed_url) if link]
+    return data
+
+
+def _partial_iso_date(paper: Paper) -> str:
+    """Return the publication date only as precisely as the citation gives it."""
+    date = paper.published_on
+    if paper.date_precision == Paper.DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if paper.date_precision == Paper.DatePrecision.MONTH:
+        return f"{date:%Y-%m}"
+    return date.isoformat()
+
+
+def _comments_json_ld(thread: list[ThreadNode], post_url: str) -> list[dict]:
+    """Nest the flat thread again: each comment carries its replies in its own `comment`."""
+    top_level: list[dict] = []
+    # open_lists[d] is the list that receives comments of depth d.
+    open_lists = [top_level]
+    for node in thread:
+        item = _comment_json_ld(node, post_url)
+        del open_lists[node.depth + 1 :]
+        open_lists[node.depth].append(item)
+        if node.opens_replies:
+            open_lists.append(item.setdefault("comment", []))
+    return top_level
+
+
+def _comment_json_ld(node: ThreadNode, post_url: str) -> dict:
+    comment = node.comment
+    item = {"@type": "Comment", "url": f"{post_url}#{comment.anchor}"}
+    if node.removed:
+        item["text"] = REMOVED_TEXT
+        return item
+    item["text"] = comment.body
+    item["author"] = {"@type": "Person", "name": comment.display_name}
+    if comment.created_at:
+        item["dateCreated"] = timezone.localtime(comment.created_at).isoformat()
+    return item
