@@ -22,11 +22,16 @@ class PostQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Everything a list of posts shows, in a constant number of queries."""
+        """Everything a list of posts shows, newest first, in a constant number of queries.
+
+        The comment count groups by post, and Django drops Meta.ordering from grouped
+        queries, so the order is stated here.
+        """
         return (
             self.select_related("author", "series")
             .prefetch_related("post_hashtags__hashtag")
             .with_comment_count()
+            .order_by("-published_at", "-pk")
         )
 
     def for_detail(self):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from blog import views
+from blog import feeds, views
 
 
 class FourDigitYearConverter:
@@ -37,4 +37,21 @@ urlpatterns = [
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("tags/<slug:slug>/", views.HashtagDetailView.as_view(), name="hashtag-detail"),
     path("papers/<int:pk>/", views.PaperDetailView.as_view(), name="paper-detail"),
+    # Feeds: RSS at .../feed/, Atom at .../feed/atom/.
+    path("feed/", feeds.PostFeed(), name="post-feed"),
+    path("feed/atom/", feeds.AtomPostFeed(), name="post-feed-atom"),
+    path("tags/<slug:slug>/feed/", feeds.HashtagPostFeed(), name="hashtag-feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.AtomHashtagPostFeed(), name="hashtag-feed-atom"),
+    path("authors/<slug:slug>/feed/", feeds.AuthorPostFeed(), name="author-feed"),
+    path("authors/<slug:slug>/feed/atom/", feeds.AtomAuthorPostFeed(), name="author-feed-atom"),
+    path(
+        "<yyyy:year>/<mm:month>/<slug:slug>/comments/feed/",
+        feeds.PostCommentFeed(),
+        name="post-comments-feed",
+    ),
+    path(
+        "<yyyy:year>/<mm:month>/<slug:slug>/comments/feed/atom/",
+        feeds.AtomPostCommentFeed(),
+        name="post-comments-feed-atom",
+    ),
 ]
