@@ -7,14 +7,14 @@ SEED := fixtures/clinicspeak-alemtuzumab-nmo.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint fixtures lock clean
+.PHONY: run test install checkers migrate seed lint fixtures lock clean
 
 ## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
 run: install migrate seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
-test: install
+test: install checkers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -22,6 +22,13 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+## Checkers the suite runs: the Nu HTML Checker (vnu.jar, run on the machine's Java).
+checkers: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 migrate: install
@@ -53,4 +60,4 @@ lock:
 	  /tmp/msblog-lock/bin/pip freeze --exclude msblog ) > requirements.lock
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache
+	rm -rf $(VENV) node_modules db.sqlite3 .pytest_cache

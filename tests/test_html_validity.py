@@ -1,0 +1,82 @@
+"""Reader pages are valid HTML according to the Nu HTML Checker (vnu.jar, from npm).
+
+`make test` installs the checker (`npm ci`). Outside CI the test skips with a message when
+Java or the jar is missing; in CI (CI=true) a missing checker is a failure.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+pytestmark = pytest.mark.django_db
+
+
+def require_checker() -> None:
+    missing = []
+    if shutil.which("java") is None:
+        missing.append("java (Debian package default-jre-headless)")
+    if not VNU.exists():
+        missing.append(f"{VNU} (run `npm ci`)")
+    if missing:
+        message = "the Nu HTML Checker needs " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def reader_pages(seed_post) -> dict[str, str]:
+    paper = seed_post.paper_list()[0]
+    pages = {
+        "home": reverse("blog:post-list"),
+        "post": seed_post.get_absolute_url(),
+        "tag": reverse("blog:hashtag-detail", kwargs={"slug": "msresearch"}),
+        "paper": paper.get_absolute_url(),
+        "author": seed_post.author.get_absolute_url(),
+        "series": seed_post.series.get_absolute_url(),
+    }
+    for name, route, kwargs in [
+        ("search", "blog:search", None),
+        ("archive-year", "blog:archive-year", {"year": 2014}),
+    ]:
+        try:
+            pages[name] = reverse(route, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - a page not built yet is simply not checked
+            continue
+    if "search" in pages:
+        pages["search"] += "?q=alemtuzumab"
+    return pages
+
+
+def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path):
+    require_checker()
+    files = []
+    for name, url in reader_pages(seed_post).items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(path)
+
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == []
+    assert len(files) >= 6
