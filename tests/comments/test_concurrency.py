@@ -16,7 +16,7 @@ from tests.factories import AuthorFactory, CommentFactory, PostFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL (advisory locks, separate connections)"),
 ]
 
 
