@@ -3,8 +3,9 @@
 The page shows replies inside their parent's <article>. Rendering that with recursive
 includes (or mptt's `get_cached_trees`, which is quadratic) is slow for long threads, so
 the nesting is worked out here, once, in O(n): every node says how deep it is, whether
-it opens a replies container, and how many containers to close after it. The template
-then needs only a flat `{% for %}`.
+it opens a replies container, and how many containers to close after it, and carries
+what the page says about it (whom it answers, how many replies are under it). The
+template then needs only a flat `{% for %}`.
 """
 
 from collections.abc import Iterable
@@ -17,6 +18,9 @@ _SHOWABLE = {Comment.Status.PUBLISHED, Comment.Status.REMOVED}
 
 REMOVED_TEXT = "This comment was removed."
 
+# How a reply names a removed parent: its author is hidden along with its text.
+REMOVED_PARENT_NAME = "a removed comment"
+
 
 @dataclass(frozen=True, slots=True)
 class ThreadNode:
@@ -25,6 +29,10 @@ class ThreadNode:
     After the comment's own content the template either opens its replies container
     (`opens_replies`) or closes its article and then `closes` enclosing replies
     containers together with the articles that hold them.
+
+    A reply knows its parent's display name and anchor (`parent_name`, `parent_anchor`;
+    both blank on a top-level comment). `reply_count` counts the published comments at
+    any depth below this one, which is what collapsing its sub-thread hides.
     """
 
     comment: Comment
@@ -32,6 +40,9 @@ class ThreadNode:
     opens_replies: bool
     closes: int
     removed: bool = False
+    parent_name: str = ""
+    parent_anchor: str = ""
+    reply_count: int = 0
 
     @property
     def closings(self) -> range:
@@ -69,12 +80,21 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
                 has_kept_reply.add(comment.parent_id)
 
     visible = [comment for comment in ordered if comment.pk in kept]
+    by_pk = {comment.pk: comment for comment in visible}
     depth_of: dict[int, int] = {}
     depths = []
     for comment in visible:
         depth = depth_of[comment.parent_id] + 1 if comment.parent_id in depth_of else 0
         depth_of[comment.pk] = depth
         depths.append(depth)
+
+    # Backwards again: every reply's own count is final before it is added to its parent's.
+    # A visible comment's parent is always visible (hidden parents hide their replies).
+    reply_count = dict.fromkeys(by_pk, 0)
+    for comment in reversed(visible):
+        if comment.parent_id is not None:
+            own = 0 if comment.status == Comment.Status.REMOVED else 1
+            reply_count[comment.parent_id] += reply_count[comment.pk] + own
 
     nodes = []
     for index, comment in enumerate(visible):
@@ -83,6 +103,7 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
         # In tree order the next visible comment is either this one's first reply
         # (one level deeper) or comes after this whole subtree (same level or higher).
         opens_replies = next_depth > depth
+        parent = by_pk.get(comment.parent_id)
         nodes.append(
             ThreadNode(
                 comment=comment,
@@ -90,9 +111,18 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
                 opens_replies=opens_replies,
                 closes=0 if opens_replies else depth - next_depth,
                 removed=comment.status == Comment.Status.REMOVED,
+                parent_name=_name_of(parent) if parent else "",
+                parent_anchor=parent.anchor if parent else "",
+                reply_count=reply_count[comment.pk],
             )
         )
     return nodes
+
+
+def _name_of(comment: Comment) -> str:
+    if comment.status == Comment.Status.REMOVED:
+        return REMOVED_PARENT_NAME
+    return comment.display_name
 
 
 def published_count(thread: list[ThreadNode]) -> int:

@@ -15,10 +15,10 @@ REMOVED = Comment.Status.REMOVED
 
 
 def comments(*rows) -> list[Comment]:
-    """Make unsaved comments from (pk, parent pk, status) rows, given in tree order."""
+    """Make unsaved comments from (pk, parent pk, status[, author]) rows, in tree order."""
     return [
-        Comment(pk=pk, parent_id=parent, status=status, body=f"c{pk}")
-        for pk, parent, status in rows
+        Comment(pk=pk, parent_id=parent, status=status, body=f"c{pk}", author_name="".join(name))
+        for pk, parent, status, *name in rows
     ]
 
 
@@ -159,6 +159,63 @@ def test_removed_chain_above_a_published_reply_stays_as_placeholders():
     assert [node.removed for node in thread] == [True, True, False]
 
 
+def test_replies_know_whom_they_answer():
+    thread = build_thread(
+        comments(
+            (1, None, PUBLISHED, "Dre"),
+            (2, 1, PUBLISHED, "MD2"),
+            (3, 2, PUBLISHED),
+            (4, None, PUBLISHED),
+        )
+    )
+
+    assert [(node.parent_name, node.parent_anchor) for node in thread] == [
+        ("", ""),
+        ("Dre", "comment-1"),
+        ("MD2", "comment-2"),
+        ("", ""),
+    ]
+
+
+def test_reply_to_a_removed_comment_does_not_name_its_author():
+    thread = build_thread(comments((1, None, REMOVED, "Mallory"), (2, 1, PUBLISHED)))
+
+    assert (thread[1].parent_name, thread[1].parent_anchor) == ("a removed comment", "comment-1")
+
+
+def test_reply_count_counts_every_published_reply_below_a_comment():
+    # The seed's shape: the third of four comments has nine replies.
+    rows = [(1, None, PUBLISHED), (2, None, PUBLISHED), (3, None, PUBLISHED)]
+    rows += [(pk, 3, PUBLISHED) for pk in range(4, 13)]
+    rows += [(13, None, PUBLISHED)]
+
+    thread = build_thread(comments(*rows))
+
+    assert [node.reply_count for node in thread] == [0, 0, 9] + [0] * 9 + [0]
+
+
+def test_reply_count_includes_deeper_replies_but_not_hidden_ones_or_placeholders():
+    thread = build_thread(
+        comments(
+            (1, None, PUBLISHED),
+            (2, 1, PUBLISHED),
+            (3, 2, PUBLISHED),
+            (4, 1, REMOVED),
+            (5, 4, PUBLISHED),
+            (6, 1, PENDING),
+            (7, 6, PUBLISHED),
+        )
+    )
+
+    assert [(node.comment.pk, node.reply_count) for node in thread] == [
+        (1, 3),  # 2, 3 and 5; not the placeholder 4, nor 6 and 7, which are hidden
+        (2, 1),
+        (3, 0),
+        (4, 1),
+        (5, 0),
+    ]
+
+
 def test_published_count_leaves_out_placeholders():
     thread = build_thread(comments((1, None, REMOVED), (2, 1, PUBLISHED), (3, None, PENDING)))
 
@@ -194,6 +251,19 @@ def test_any_tree_renders_balanced_with_every_reply_inside_its_parent():
     assert open_articles == []
     assert any(node.removed for node in thread)
     assert max(node.depth for node in thread) >= 3
+
+    # Each reply names its parent, and each count is what a walk of the subtree finds.
+    shown = {node.comment.pk: node for node in thread}
+    for node in thread:
+        parent = parent_of[node.comment.pk]
+        assert node.parent_anchor == (f"comment-{parent}" if parent else "")
+    below: dict[int, int] = dict.fromkeys(shown, 0)
+    for node in thread:
+        parent = parent_of[node.comment.pk]
+        while parent is not None:
+            below[parent] += 0 if node.removed else 1
+            parent = parent_of[parent]
+    assert {pk: node.reply_count for pk, node in shown.items()} == below
 
 
 @pytest.mark.django_db
