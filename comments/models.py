@@ -2,8 +2,8 @@ from django.db import models
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
-from blog.text import plain_text_to_html
 from comments.querysets import CommentManager
+from comments.rendering import render_comment_body
 
 
 class Comment(MPTTModel):
@@ -25,6 +25,12 @@ class Comment(MPTTModel):
     )
     author_name = models.CharField(max_length=100, blank=True, help_text="Blank shows “Anonymous”.")
     author_email = models.EmailField(blank=True, help_text="Never shown to readers.")
+    notify_replies = models.BooleanField(
+        default=False, help_text="Email the commenter when someone replies (needs an email)."
+    )
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, editable=False, help_text="Client address, for abuse control."
+    )
     body = models.TextField(help_text="Plain text; paragraphs and line breaks are kept.")
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True)
@@ -47,7 +53,10 @@ class Comment(MPTTModel):
 
     class Meta:
         ordering = ["tree_id", "lft"]
-        indexes = [models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_idx")]
+        indexes = [
+            models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "source_ref"],
@@ -61,7 +70,7 @@ class Comment(MPTTModel):
         return f"{self.display_name}: {excerpt}"
 
     def save(self, *args, **kwargs):
-        self.body_html = plain_text_to_html(self.body)
+        self.body_html = render_comment_body(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -2,9 +2,19 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from comments.models import Comment
+from comments.moderation import (
+    Submission,
+    check_duplicate,
+    check_flood,
+    check_rate_limit,
+    decide_status,
+)
+from comments.notifications import notify_about
 from comments.trees import lock_tree
 
 
@@ -19,6 +29,8 @@ def comment_create(
     status: str = Comment.Status.PUBLISHED,
     created_at: datetime.datetime | None = None,
     source_ref: str = "",
+    notify_replies: bool = False,
+    ip_address: str | None = None,
 ) -> Comment:
     """Add a comment as the last reply to `parent` (or as the post's last thread).
 
@@ -40,6 +52,8 @@ def comment_create(
         status=status,
         created_at=created_at,
         source_ref=source_ref,
+        notify_replies=notify_replies,
+        ip_address=ip_address,
     )
     comment.full_clean(exclude=["parent", "post"])
     comment.save()
@@ -112,3 +126,58 @@ def _lock_node(node: Comment) -> Comment:
         fresh = Comment.objects.get(pk=node.pk)
         if fresh.tree_id == tree_id:  # not moved to another tree while we waited
             return fresh
+
+
+def reply_target(parent: Comment | None) -> Comment | None:
+    """Return where a reply attaches: at most COMMENTS_MAX_DEPTH levels deep.
+
+    As in WordPress, a reply to a comment at the maximum depth becomes a sibling of it
+    (it attaches to that comment's parent), so threads never grow deeper than allowed.
+    """
+    max_level = settings.COMMENTS_MAX_DEPTH - 1
+    while parent is not None and parent.level >= max_level:
+        parent = parent.parent
+    return parent
+
+
+def comment_submit(*, submission: Submission) -> Comment:
+    """Apply the abuse rules to a reader's comment, store it, and schedule notifications.
+
+    Raises CommentRefused when the comment may not be posted at all (rate limit, flood,
+    duplicate); otherwise stores it as published, pending or spam.
+    """
+    check_rate_limit(submission.ip_address)
+    check_flood(submission)
+    check_duplicate(submission)
+    status, reason = decide_status(submission)
+    with transaction.atomic():
+        comment = comment_create(
+            post=submission.post,
+            parent=reply_target(submission.parent),
+            body=submission.body,
+            author_name=submission.author_name,
+            author_email=submission.author_email,
+            status=status,
+            created_at=timezone.now(),
+            notify_replies=submission.notify_replies and bool(submission.author_email),
+            ip_address=submission.ip_address,
+        )
+        transaction.on_commit(lambda: notify_about(comment, reason=reason))
+    return comment
+
+
+@transaction.atomic
+def comment_set_status(comment: Comment, status: str) -> Comment:
+    """Moderate a comment: publish, hold, mark as spam or remove it (not structural)."""
+    Comment.objects.filter(pk=comment.pk).update(status=status)
+    comment.status = status
+    return comment
+
+
+def comments_unsubscribe(*, comment: Comment) -> int:
+    """Stop reply emails for the commenter's address on this post; return how many changed."""
+    if not comment.author_email:
+        return 0
+    return Comment.objects.filter(
+        post_id=comment.post_id, author_email__iexact=comment.author_email, notify_replies=True
+    ).update(notify_replies=False)

@@ -157,3 +157,54 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Caches ----------------------------------------------------------------------------
+# A shared cache (Redis) makes rate limits hold across processes; local memory otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Email ---------------------------------------------------------------------------
+# Development prints emails to the console; production sends through SMTP at EMAIL_HOST.
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 587),
+                "username": os.environ.get("EMAIL_USER", ""),
+                "password": os.environ.get("EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Comments: limits and abuse rules (WordPress-like defaults) ---------------------------
+COMMENTS_MAX_NAME_LENGTH = env_int("COMMENTS_MAX_NAME_LENGTH", 100)
+COMMENTS_MAX_EMAIL_LENGTH = env_int("COMMENTS_MAX_EMAIL_LENGTH", 100)
+COMMENTS_MAX_BODY_LENGTH = env_int("COMMENTS_MAX_BODY_LENGTH", 10_000)
+# Replies deeper than this attach at the maximum depth, as WordPress does (1 = no replies).
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 6)
+# Held for moderation: more links than this, a moderation keyword, or (optionally) a
+# first-time commenter. Marked as spam: a disallowed keyword or a filled honeypot.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_MODERATION_KEYWORDS = env_list("COMMENTS_MODERATION_KEYWORDS", [])
+COMMENTS_DISALLOWED_KEYWORDS = env_list("COMMENTS_DISALLOWED_KEYWORDS", [])
+COMMENTS_HOLD_FIRST_TIME = env_bool("COMMENTS_HOLD_FIRST_TIME", False)
+# Flood control: the same client or email may not post again within this many seconds.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# Rate limit per client across all processes: at most N comments per window.
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 10)
+COMMENTS_RATE_WINDOW_SECONDS = env_int("COMMENTS_RATE_WINDOW_SECONDS", 3600)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
+COMMENTS_TRUSTED_PROXY_COUNT = env_int("COMMENTS_TRUSTED_PROXY_COUNT", 0)
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# Absolute base of links in emails (no request is at hand when they are sent).
+BLOG_BASE_URL = os.environ.get("BLOG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

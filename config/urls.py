@@ -13,5 +13,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots-txt",
     ),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]

@@ -14,7 +14,16 @@ from django.utils.text import slugify
 
 from authors.models import Author
 from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
-from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series, hashtag_slug
+from blog.models import (
+    AbstractSection,
+    Citation,
+    Hashtag,
+    Paper,
+    Post,
+    PostHashtag,
+    Series,
+    hashtag_slug,
+)
 from comments.models import Comment
 from comments.services import comments_sync_imported
 
@@ -50,13 +59,17 @@ def _check(instance, line: int, *, exclude: list[str] | None = None) -> None:
         details = "; ".join(
             f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
         )
-        raise ImportFormatError(f"{instance._meta.verbose_name} is not valid: {details}", line) from None
+        raise ImportFormatError(
+            f"{instance._meta.verbose_name} is not valid: {details}", line
+        ) from None
 
 
 def validate_parsed_post(parsed: ParsedPost, *, author_name: str = "") -> None:
     """Check the parsed document against the models' rules, before anything is written."""
     if not parsed.slug:
-        raise ImportFormatError("the title has no letters or digits to make a URL from", parsed.title_line)
+        raise ImportFormatError(
+            "the title has no letters or digits to make a URL from", parsed.title_line
+        )
     name = parsed.author_name or author_name
     if not name:
         raise ImportFormatError(
@@ -76,7 +89,12 @@ def validate_parsed_post(parsed: ParsedPost, *, author_name: str = "") -> None:
         exclude=["author", "series"],
     )
     author_line = parsed.author.line if parsed.author else parsed.title_line
-    _check(Author(name=name, slug=slugify(name) or "x", bio=parsed.author.bio if parsed.author else ""), author_line)
+    _check(
+        Author(
+            name=name, slug=slugify(name) or "x", bio=parsed.author.bio if parsed.author else ""
+        ),
+        author_line,
+    )
     if not slugify(name):
         raise ImportFormatError(f"the author's name {name!r} has no letters or digits", author_line)
     for tag in parsed.hashtags:
@@ -107,8 +125,9 @@ def import_post(
 ) -> ImportResult:
     """Create or update the post a document describes; return what was done.
 
-    The publication time is, in order: `published_at`; the document's date line; the
-    stored post's (on re-import); the newest cited paper's date; now.
+    The publication time is, in order: the document's date line; `published_at` (the
+    --published option, for undated documents); the stored post's (on re-import); the
+    newest cited paper's date; the time of the first import.
     """
     validate_parsed_post(parsed, author_name=author_name)
     changes: list[str] = []
@@ -119,7 +138,8 @@ def import_post(
     clash = Post.objects.filter(slug=parsed.slug).exclude(source_ref=source_ref).first()
     if clash:
         raise ImportFormatError(
-            f"another post (id {clash.pk}, “{clash.title}”) already uses the URL slug {parsed.slug!r}",
+            f"another post (id {clash.pk}, “{clash.title}”) "
+            f"already uses the URL slug {parsed.slug!r}",
             parsed.title_line,
         )
 
@@ -132,9 +152,9 @@ def import_post(
         "author": author,
         "conflict_of_interest": parsed.conflict_of_interest,
     }
-    if published_at is None and parsed.published_on:
-        published_at = _local_midnight(parsed.published_on)
-    if published_at is not None:
+    if parsed.published_on:
+        wanted["published_at"] = _local_midnight(parsed.published_on)
+    elif published_at is not None:
         wanted["published_at"] = published_at
 
     if post is None:
@@ -201,7 +221,8 @@ def _set_hashtags(post: Post, names: tuple[str, ...], changes: list[str]) -> Non
     if current != [tag.pk for tag in tags]:
         post.post_hashtags.all().delete()
         PostHashtag.objects.bulk_create(
-            PostHashtag(post=post, hashtag=tag, position=position) for position, tag in enumerate(tags)
+            PostHashtag(post=post, hashtag=tag, position=position)
+            for position, tag in enumerate(tags)
         )
         changes.append("post hashtags changed")
 
@@ -247,6 +268,7 @@ def _set_papers(post: Post, papers: tuple[ParsedPaper, ...], changes: list[str])
     if current != [paper.pk for paper in stored]:
         post.citations.all().delete()
         Citation.objects.bulk_create(
-            Citation(post=post, paper=paper, position=position) for position, paper in enumerate(stored)
+            Citation(post=post, paper=paper, position=position)
+            for position, paper in enumerate(stored)
         )
         changes.append("post citations changed")

@@ -1,0 +1,90 @@
+import unicodedata
+
+from django import forms
+from django.conf import settings
+
+from comments.models import Comment
+
+
+def _refuse_control_characters(value: str, *, allow_newlines: bool) -> str:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    for char in value:
+        if char not in allowed and unicodedata.category(char) in {"Cc", "Cs"}:
+            raise forms.ValidationError(
+                "This contains an invisible control character (U+%(code)04X); please remove it.",
+                code="control_character",
+                params={"code": ord(char)},
+            )
+    return value
+
+
+class CommentForm(forms.Form):
+    """A reader's comment or reply. Fields and limits mirror WordPress's comment form."""
+
+    name = forms.CharField(
+        label="Name (optional)",
+        required=False,
+        max_length=settings.COMMENTS_MAX_NAME_LENGTH,
+        help_text="Leave blank to appear as “Anonymous”.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email (optional, never shown)",
+        required=False,
+        max_length=settings.COMMENTS_MAX_EMAIL_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    body = forms.CharField(
+        label="Comment",
+        max_length=settings.COMMENTS_MAX_BODY_LENGTH,
+        strip=False,
+        help_text="Plain text. Blank lines start new paragraphs; links are kept as links.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Please write a comment before posting."},
+    )
+    notify = forms.BooleanField(label="Email me when someone replies", required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A honeypot: hidden from people by CSS, filled in by naive bots.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        self.parent_comment: Comment | None = None
+
+    def clean_name(self) -> str:
+        return _refuse_control_characters(self.cleaned_data["name"], allow_newlines=False).strip()
+
+    def clean_body(self) -> str:
+        body = _refuse_control_characters(self.cleaned_data["body"], allow_newlines=True)
+        body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
+        if not body.strip():
+            raise forms.ValidationError("Please write a comment before posting.", code="required")
+        return body
+
+    def clean_parent(self) -> int | None:
+        pk = self.cleaned_data["parent"]
+        if pk is None:
+            return None
+        parent = Comment.objects.filter(pk=pk).first()
+        if parent is None or parent.post_id != self.post.pk:
+            raise forms.ValidationError(
+                "The comment you are replying to does not exist on this post.", code="parent"
+            )
+        if parent.status != Comment.Status.PUBLISHED:
+            raise forms.ValidationError(
+                "The comment you are replying to is not published, so it cannot take replies.",
+                code="parent",
+            )
+        self.parent_comment = parent
+        return pk
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify") and not cleaned.get("email"):
+            self.add_error("email", "Give your email address to be told about replies.")
+        return cleaned

@@ -1,0 +1,84 @@
+"""Posting comments: a small form view for each action, rules in comments.services."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from blog.models import Post
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.moderation import CommentRefused, Submission, client_ip
+from comments.notifications import comment_from_token
+from comments.services import comment_submit, comments_unsubscribe
+
+AWAITING_MODERATION = "Thank you. Your comment is awaiting moderation and will appear once approved."
+
+
+def _form_page(request, post, form, *, parent=None, status=200):
+    """The comment form on a page of its own: for replies without JavaScript, and errors."""
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {"post": post, "form": form, "parent": parent},
+        status=status,
+    )
+
+
+@require_POST
+def post_comment(request, post_pk):
+    """Take a new comment or reply; on any problem show the form again with what was typed."""
+    post = get_object_or_404(Post.objects.published().select_related("author"), pk=post_pk)
+    form = CommentForm(request.POST, post=post)
+    if not form.is_valid():
+        return _form_page(request, post, form, parent=form.parent_comment, status=400)
+    data = form.cleaned_data
+    submission = Submission(
+        post=post,
+        parent=form.parent_comment,
+        author_name=data["name"],
+        author_email=data["email"],
+        body=data["body"],
+        notify_replies=data["notify"],
+        ip_address=client_ip(request),
+        honeypot=data["website"],
+    )
+    try:
+        comment = comment_submit(submission=submission)
+    except CommentRefused as refusal:
+        form.add_error(None, refusal.message)
+        return _form_page(request, post, form, parent=form.parent_comment, status=refusal.status)
+    if comment.status == Comment.Status.PUBLISHED:
+        return HttpResponseRedirect(comment.get_absolute_url())
+    # Pending and spam look the same to the commenter: spam is never announced.
+    messages.info(request, AWAITING_MODERATION)
+    return HttpResponseRedirect(post.get_absolute_url() + "#comments")
+
+
+def reply_form(request, pk):
+    """Show the reply form for one comment (the no-JavaScript path of “Reply”)."""
+    parent = get_object_or_404(
+        Comment.objects.select_related("post__author"),
+        pk=pk,
+        status=Comment.Status.PUBLISHED,
+        post__in=Post.objects.published(),
+    )
+    form = CommentForm(initial={"parent": parent.pk}, post=parent.post)
+    return _form_page(request, parent.post, form, parent=parent)
+
+
+# The signed token is the credential, and mail clients' one-click POST (RFC 8058) carries
+# no CSRF token, so this one view is exempt.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop reply emails: GET asks for one click, POST (or a mail client's one-click) does it."""
+    comment = comment_from_token(token)
+    if comment is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        comments_unsubscribe(comment=comment)
+        done = True
+    return render(request, "comments/unsubscribe.html", {"comment": comment, "done": done})
