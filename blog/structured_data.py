@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from blog.citations import partial_iso_date
 from blog.models import Paper, Post
 from comments.thread import REMOVED_TEXT, ThreadNode, published_count
 
@@ -81,7 +82,7 @@ def paper_json_ld(paper: Paper) -> dict:
         "headline": paper.title,
         "author": paper.authors,
         "isPartOf": container,
-        "datePublished": _partial_iso_date(paper),
+        "datePublished": partial_iso_date(paper),
     }
     if paper.pages:
         data["pagination"] = paper.pages
@@ -94,16 +95,6 @@ def paper_json_ld(paper: Paper) -> dict:
         data["identifier"] = identifiers
         data["sameAs"] = [link for link in (paper.doi_url, paper.pubmed_url) if link]
     return data
-
-
-def _partial_iso_date(paper: Paper) -> str:
-    """Return the publication date only as precisely as the citation gives it."""
-    date = paper.published_on
-    if paper.date_precision == Paper.DatePrecision.YEAR:
-        return f"{date:%Y}"
-    if paper.date_precision == Paper.DatePrecision.MONTH:
-        return f"{date:%Y-%m}"
-    return date.isoformat()
 
 
 def _comments_json_ld(thread: list[ThreadNode], post_url: str) -> list[dict]:
