@@ -32,6 +32,9 @@ app_name = "blog"
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive-year"),
+    path("<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive-month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post-detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),

@@ -1,10 +1,13 @@
-"""Reader pages: the post list, the post page, and pages listing an author's, a series',
-a hashtag's or a paper's published posts."""
+"""Reader pages: the post list, date archives, search, the post page, and pages listing an
+author's, a series', a hashtag's or a paper's published posts."""
 
 from django.conf import settings
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from authors.models import Author
+from blog import search
 from blog.models import Hashtag, Paper, Post, Series
 from blog.structured_data import post_json_ld
 from comments.models import Comment
@@ -23,12 +26,54 @@ class PostViewMixin:
 NEWEST_FIRST = ("-published_at", "-pk")
 
 
-class PostListView(PostViewMixin, ListView):
+class PaginatedMixin:
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_POSTS_PER_PAGE
+
+
+class PostListView(PaginatedMixin, PostViewMixin, ListView):
     def get_queryset(self):
         return super().get_queryset().for_listing().order_by(*NEWEST_FIRST)
 
-    def get_paginate_by(self, queryset):
-        return settings.BLOG_POSTS_PER_PAGE
+
+class PostArchiveMixin(PaginatedMixin, PostViewMixin):
+    """Date archives by local (Europe/London) year and month, as post URLs have them.
+
+    A period with no published post is not found. The months or days that have posts
+    come from the published posts alone; the listed posts come with what a list shows.
+    """
+
+    date_field = "published_at"
+    month_format = "%m"
+    allow_empty = False
+
+    def get_dated_items(self):
+        date_list, posts, extra_context = super().get_dated_items()
+        return date_list, posts.for_listing().order_by(*NEWEST_FIRST), extra_context
+
+
+class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
+    pass
+
+
+class SearchView(PaginatedMixin, ListView):
+    """Published posts matching `?q=`; rules and snippets live in `blog.search`."""
+
+    template_name = "blog/search.html"
+
+    def get_queryset(self):
+        self.query = search.normalize_query(self.request.GET.get("q"))
+        return search.search_posts(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        search.add_snippets(context["object_list"], self.query)
+        context["query"] = self.query
+        return context
 
 
 class PostDetailView(PostViewMixin, DetailView):
@@ -69,19 +114,70 @@ class PostsOfMixin:
         return context
 
 
-class AuthorDetailView(PostsOfMixin, DetailView):
-    model = Author
+class PostsOfListView(PaginatedMixin, PostViewMixin, ListView):
+    """A page about one object (found by slug) listing its published posts, paginated.
+
+    The object is in the context under its model name (`author`, `series`, `hashtag`),
+    the page of posts as `page_obj` and `post_list`.
+    """
+
+    model_of: type
+    posts_filter: str
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        return get_object_or_404(self.model_of, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(**{self.posts_filter: self.object})
+            .for_listing()
+            .order_by(*NEWEST_FIRST)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.model_of._meta.model_name] = self.object
+        return context
+
+
+class AuthorDetailView(PostsOfListView):
+    model_of = Author
     posts_filter = "author"
+    template_name = "authors/author_detail.html"
 
 
-class SeriesDetailView(PostsOfMixin, DetailView):
-    model = Series
+class SeriesDetailView(PostsOfListView):
+    model_of = Series
     posts_filter = "series"
+    template_name = "blog/series_detail.html"
 
 
-class HashtagDetailView(PostsOfMixin, DetailView):
-    model = Hashtag
+class HashtagDetailView(PostsOfListView):
+    """Posts carrying a hashtag, matched case-insensitively.
+
+    Hashtags are written in any case (#MSResearch, #msresearch) but have one page, at
+    their lower-case slug. Another spelling redirects there permanently (301), keeping
+    the query string, so links and search engines settle on a single URL per tag.
+    """
+
+    model_of = Hashtag
     posts_filter = "post_hashtags__hashtag"
+    template_name = "blog/hashtag_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        slug = kwargs["slug"]
+        if slug != slug.lower():
+            url = reverse("blog:hashtag-detail", kwargs={"slug": slug.lower()})
+            if request.META.get("QUERY_STRING"):
+                url = f"{url}?{request.META['QUERY_STRING']}"
+            return redirect(url, permanent=True)
+        return super().get(request, *args, **kwargs)
 
 
 class PaperDetailView(PostsOfMixin, DetailView):
