@@ -1,6 +1,7 @@
-"""schema.org JSON-LD for the post page, and a safe way to embed it in HTML."""
+"""schema.org JSON-LD for the post and paper pages, and a safe way to embed it in HTML."""
 
 import json
+import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -8,14 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
-from blog.citations import partial_iso_date
+from blog.citations import abstract_text, partial_iso_date
 from blog.models import Paper, Post
+from blog.text import split_paragraphs
 from comments.thread import REMOVED_TEXT, ThreadNode, published_count
 
 # Inside <script> the HTML parser only looks for "</script"; escaping these three keeps any
 # text (a comment containing </script> or <!--) inside the JSON string where it belongs.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+# The end of a sentence: . ! ? or … and any closing quotes or brackets, then a space and
+# what starts a sentence (so "i.e. extensive" does not end one).
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*(?=\s+[\"'\u2018\u201c(\[]?[A-Z0-9])")
+DESCRIPTION_LENGTH = 200
 
 
 def json_ld_script(data: dict) -> SafeString:
@@ -27,8 +35,22 @@ def json_ld_script(data: dict) -> SafeString:
     )
 
 
+def post_description(post: Post) -> str:
+    """Return a summary of the post: its teaser, else the first sentence of its body."""
+    text = post.teaser
+    if not text:
+        first = split_paragraphs(post.body)[:1]
+        text = " ".join(first[0].split()) if first else ""
+        if match := _SENTENCE_END.search(text):
+            text = text[: match.end()]
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
+
+
 def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
     """Describe a post, its cited papers and its visible discussion as a BlogPosting.
+
+    The page it is the main entity of carries the breadcrumb trail to it, so the page
+    needs only one JSON-LD block.
 
     `post` should come from `Post.objects.for_detail()`, or this runs queries.
     """
@@ -38,9 +60,14 @@ def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
-        "mainEntityOfPage": url,
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": url,
+            "url": url,
+            "breadcrumb": breadcrumb_json_ld(post, request),
+        },
         "headline": post.title,
-        "description": post.teaser,
+        "description": post_description(post),
         "author": {
             "@type": "Person",
             "name": post.author.name,
@@ -62,6 +89,39 @@ def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
     }
     if post.series:
         data["articleSection"] = post.series.name
+    return data
+
+
+def breadcrumb_json_ld(post: Post, request) -> dict:
+    """Describe the way to a post: Home, then its series if it has one, then the post."""
+    crumbs = [(settings.BLOG_NAME, reverse("blog:post-list"))]
+    if post.series:
+        crumbs.append((post.series.name, post.series.get_absolute_url()))
+    crumbs.append((post.title, post.get_absolute_url()))
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def paper_page_json_ld(paper: Paper, request) -> dict:
+    """Describe the paper page's paper as a ScholarlyArticle, with its abstract.
+
+    Runs a query for the abstract unless `abstract_sections` was prefetched.
+    """
+    url = request.build_absolute_uri(paper.get_absolute_url())
+    data = {"@context": "https://schema.org", **paper_json_ld(paper), "@id": url}
+    data["mainEntityOfPage"] = url
+    if abstract := abstract_text(paper):
+        data["abstract"] = abstract
     return data
 
 

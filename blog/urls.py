@@ -57,4 +57,7 @@ urlpatterns = [
         feeds.AtomPostCommentFeed(),
         name="post-comments-feed-atom",
     ),
+    # A cited paper for reference managers.
+    path("papers/<int:pk>/ris/", views.paper_ris, name="paper-ris"),
+    path("papers/<int:pk>/bibtex/", views.paper_bibtex, name="paper-bibtex"),
 ]

@@ -2,14 +2,17 @@
 author's, a series', a hashtag's or a paper's published posts."""
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from authors.models import Author
-from blog import search
+from blog import citations, search
 from blog.models import Hashtag, Paper, Post, Series
-from blog.structured_data import post_json_ld
+from blog.structured_data import paper_page_json_ld, post_json_ld
 from comments.models import Comment
 from comments.thread import build_thread, published_count
 
@@ -183,3 +186,33 @@ class HashtagDetailView(PostsOfListView):
 class PaperDetailView(PostsOfMixin, DetailView):
     queryset = Paper.objects.prefetch_related("abstract_sections")
     posts_filter = "citations__paper"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = paper_page_json_ld(self.object, self.request)
+        return context
+
+
+def _paper_download(pk: int, body, content_type: str, extension: str) -> HttpResponse:
+    paper = get_object_or_404(Paper.objects.prefetch_related("abstract_sections"), pk=pk)
+    return HttpResponse(
+        body(paper),
+        content_type=content_type,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, citations.download_filename(paper, extension)
+            )
+        },
+    )
+
+
+@require_safe
+def paper_ris(request, pk: int) -> HttpResponse:
+    """Download a paper as RIS, for EndNote, Zotero, Mendeley and the like."""
+    return _paper_download(pk, citations.ris, citations.RIS_CONTENT_TYPE, "ris")
+
+
+@require_safe
+def paper_bibtex(request, pk: int) -> HttpResponse:
+    """Download a paper as a BibTeX entry."""
+    return _paper_download(pk, citations.bibtex, citations.BIBTEX_CONTENT_TYPE, "bib")

@@ -1,11 +1,53 @@
-from django import template
-from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+import re
 
-from blog.structured_data import json_ld_script
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
+
+from blog import citations
+from blog.models import Post, hashtag_slug
+from blog.structured_data import json_ld_script, post_description
 from blog.text import plain_text_to_html
 
 register = template.Library()
+
+# In escaped HTML, a #Hashtag is a `#` and a letter that no word character, `#` or `/`
+# comes right before. Tags, character references (`&#x27;` has a `#` too) and URLs
+# written in the text (`https://example.org/page#part`) are matched first so that no
+# `#` inside them is ever read as a hashtag.
+_HASHTAG_TOKENS = re.compile(
+    r"""
+      <[^>]*>                               # a tag and its attributes
+    | &(?:\#[0-9A-Za-z]+|[A-Za-z][0-9A-Za-z]*);  # a character reference
+    | \b(?:https?://|www\.)[^\s<]+          # a URL in the text, with any #fragment
+    | (?<![\w\#/])\#(?P<name>[A-Za-z][A-Za-z0-9_]*)
+    """,
+    re.VERBOSE,
+)
+
+
+def _hashtag_link(match: re.Match) -> str:
+    name = match["name"]
+    # `&#Tag` in the text is `&amp;#Tag` here: not a hashtag, as the importer sees it.
+    if name is None or match.string.endswith("&amp;", 0, match.start()):
+        return match[0]
+    url = reverse("blog:hashtag-detail", kwargs={"slug": hashtag_slug(name)})
+    return format_html('<a class="hashtag" href="{}" rel="tag">#{}</a>', url, name)
+
+
+@register.filter(needs_autoescape=True)
+def link_hashtags(html, autoescape=True) -> SafeString:
+    """Link every #Hashtag to its tag page, keeping the text exactly as written.
+
+    Use it on escaped HTML (`{{ post.body_html|safe|link_hashtags }}`); plain text is
+    escaped first (`{{ post.teaser|link_hashtags }}`).
+    """
+    if autoescape and not isinstance(html, SafeData):
+        html = conditional_escape(html)
+    # Only hashtag links are added, and their parts are escaped by format_html.
+    return mark_safe(_HASHTAG_TOKENS.sub(_hashtag_link, str(html or "")))
 
 
 @register.filter
@@ -19,6 +61,25 @@ def paragraphs(text: str) -> SafeString:
 def json_ld(data: dict) -> SafeString:
     """Embed structured data as a <script type="application/ld+json"> element."""
     return json_ld_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """Return the absolute URL of a path on this site, as the request reached it."""
+    return context["request"].build_absolute_uri(path)
+
+
+@register.filter
+def description(post: Post) -> str:
+    """Return the post's summary for <meta name="description">: its teaser, else its
+    first sentence."""
+    return post_description(post)
+
+
+@register.filter
+def coins(paper) -> str:
+    """Return the paper's OpenURL for a COinS title (escaped by the template)."""
+    return citations.coins(paper)
 
 
 @register.filter

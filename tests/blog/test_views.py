@@ -44,7 +44,7 @@ def comment_articles(soup: BeautifulSoup):
 
 def direct_replies(article) -> list:
     """Return the comment articles directly inside this article's replies container."""
-    replies = article.find("div", class_="replies", recursive=False)
+    replies = article.find("details", class_="replies", recursive=False)
     return replies.find_all("article", class_="comment", recursive=False) if replies else []
 
 
