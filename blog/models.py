@@ -151,7 +151,9 @@ class AbstractSection(models.Model):
     class Meta:
         ordering = ["paper", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="abstract_section_position_unique"),
+            models.UniqueConstraint(
+                fields=["paper", "position"], name="abstract_section_position_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +170,9 @@ class Post(TimeStampedModel):
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )
-    teaser = models.TextField(blank=True, help_text="The summary line under the title, without hashtags.")
+    teaser = models.TextField(
+        blank=True, help_text="The summary line under the title, without hashtags."
+    )
     body = models.TextField(help_text="Plain text; a blank line separates paragraphs.")
     body_html = models.TextField(editable=False, default="")
     author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="posts")
@@ -177,7 +181,9 @@ class Post(TimeStampedModel):
     conflict_of_interest = models.TextField(
         "conflict-of-interest disclosure", blank=True, help_text="Shown after the post as “CoI: …”."
     )
-    hashtags = models.ManyToManyField(Hashtag, through="PostHashtag", related_name="posts", blank=True)
+    hashtags = models.ManyToManyField(
+        Hashtag, through="PostHashtag", related_name="posts", blank=True
+    )
     papers = models.ManyToManyField(Paper, through="Citation", related_name="posts", blank=True)
     source_ref = models.CharField(
         max_length=255,
@@ -192,7 +198,9 @@ class Post(TimeStampedModel):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="post_status_published_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title

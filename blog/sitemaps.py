@@ -32,7 +32,9 @@ class HashtagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return Hashtag.objects.filter(posts__in=Post.objects.published()).distinct().order_by("slug")
+        return (
+            Hashtag.objects.filter(posts__in=Post.objects.published()).distinct().order_by("slug")
+        )
 
 
 class AuthorSitemap(Sitemap):

@@ -1,5 +1,4 @@
 from django.db import models
-from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
 from comments.querysets import CommentManager
@@ -33,7 +32,9 @@ class Comment(MPTTModel):
     )
     body = models.TextField(help_text="Plain text; paragraphs and line breaks are kept.")
     body_html = models.TextField(editable=False, default="")
-    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True
+    )
     created_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was posted; unknown for some imported comments."
     )

@@ -46,7 +46,9 @@ def client_ip(request) -> str | None:
     proxies = settings.COMMENTS_TRUSTED_PROXY_COUNT
     candidate = request.META.get("REMOTE_ADDR")
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             candidate = forwarded[-proxies]
@@ -113,9 +115,10 @@ def check_flood(submission: Submission) -> None:
     since = timezone.now() - datetime.timedelta(seconds=seconds)
     recent = Comment.objects.filter(created_at__gte=since)
     same_client = submission.ip_address and recent.filter(ip_address=submission.ip_address).exists()
-    same_email = submission.author_email and recent.filter(
-        author_email__iexact=submission.author_email
-    ).exists()
+    same_email = (
+        submission.author_email
+        and recent.filter(author_email__iexact=submission.author_email).exists()
+    )
     if same_client or same_email:
         raise CommentRefused(
             f"You are posting comments too quickly. Please wait {seconds} seconds and try again.",

@@ -36,7 +36,9 @@ def _moderator_emails() -> list[str]:
         | Q(user_permissions__codename="change_comment")
         | Q(groups__permissions__codename="change_comment")
     ).distinct()
-    return sorted(set(settings.COMMENTS_MODERATOR_EMAILS) | set(users.values_list("email", flat=True)))
+    return sorted(
+        set(settings.COMMENTS_MODERATOR_EMAILS) | set(users.values_list("email", flat=True))
+    )
 
 
 def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
@@ -62,7 +64,11 @@ def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
     elif comment.status == Comment.Status.PUBLISHED:
         link = _absolute(comment.get_absolute_url())
         author_user = post.author.user
-        if author_user and author_user.email and author_user.email.lower() != comment.author_email.lower():
+        if (
+            author_user
+            and author_user.email
+            and author_user.email.lower() != comment.author_email.lower()
+        ):
             messages.append(
                 EmailMessage(
                     subject=f"New comment on “{post.title}”",

@@ -166,14 +166,6 @@ def comment_submit(*, submission: Submission) -> Comment:
     return comment
 
 
-@transaction.atomic
-def comment_set_status(comment: Comment, status: str) -> Comment:
-    """Moderate a comment: publish, hold, mark as spam or remove it (not structural)."""
-    Comment.objects.filter(pk=comment.pk).update(status=status)
-    comment.status = status
-    return comment
-
-
 def comments_unsubscribe(*, comment: Comment) -> int:
     """Stop reply emails for the commenter's address on this post; return how many changed."""
     if not comment.author_email:
@@ -181,3 +173,9 @@ def comments_unsubscribe(*, comment: Comment) -> int:
     return Comment.objects.filter(
         post_id=comment.post_id, author_email__iexact=comment.author_email, notify_replies=True
     ).update(notify_replies=False)
+
+
+@transaction.atomic
+def comments_set_status(queryset, status: str) -> int:
+    """Moderate many comments at once (approve, spam, remove, restore); return how many."""
+    return queryset.exclude(status=status).update(status=status)

@@ -13,7 +13,9 @@ from comments.moderation import CommentRefused, Submission, client_ip
 from comments.notifications import comment_from_token
 from comments.services import comment_submit, comments_unsubscribe
 
-AWAITING_MODERATION = "Thank you. Your comment is awaiting moderation and will appear once approved."
+AWAITING_MODERATION = (
+    "Thank you. Your comment is awaiting moderation and will appear once approved."
+)
 
 
 def _form_page(request, post, form, *, parent=None, status=200):

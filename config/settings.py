@@ -56,9 +56,13 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "tes
 if not DEBUG:
     # Refuse to start a production process with development secrets or open hosts.
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY to a long random value when DEBUG is off."
+        )
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS to the site's host names when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set DJANGO_ALLOWED_HOSTS to the site's host names when DEBUG is off."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -166,7 +170,9 @@ LOGGING = {
 # A shared cache (Redis) makes rate limits hold across processes; local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

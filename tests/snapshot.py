@@ -28,7 +28,15 @@ def post_content(post: Post) -> dict:
             for paper in post.paper_list()
         ],
         "comments": [
-            (c.source_ref, refs.get(c.parent_id), c.level, c.author_name, c.body, c.body_html, c.status)
+            (
+                c.source_ref,
+                refs.get(c.parent_id),
+                c.level,
+                c.author_name,
+                c.body,
+                c.body_html,
+                c.status,
+            )
             for c in comments
         ],
     }

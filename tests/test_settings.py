@@ -15,7 +15,11 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, str(MANAGE), *args], capture_output=True, text=True, env=environment, check=False
+        [sys.executable, str(MANAGE), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
     )
 
 

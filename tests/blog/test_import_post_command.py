@@ -93,7 +93,12 @@ def test_missing_file_is_reported_not_raised(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"   \n\n\t\n", b"\xff\xfe not utf-8", b"Title\n\nBody.\n\n  \xe2\x80\xa2 ok\n\n        \xe2\x80\xa2 deep\n"],
+    [
+        b"",
+        b"   \n\n\t\n",
+        b"\xff\xfe not utf-8",
+        b"Title\n\nBody.\n\n  \xe2\x80\xa2 ok\n\n        \xe2\x80\xa2 deep\n",
+    ],
     ids=["empty", "whitespace", "invalid-utf8", "skipped-level"],
 )
 def test_command_line_never_shows_a_traceback(tmp_path, content):

@@ -32,7 +32,9 @@ def test_seed_import_creates_the_post_exactly(parsed_seed, seed_text):
 
     post = result.post
     assert result.action == "created"
-    assert post.title == "ClinicSpeak: macrophages infiltrates after alemtuzumab in a patient with NMO"
+    assert (
+        post.title == "ClinicSpeak: macrophages infiltrates after alemtuzumab in a patient with NMO"
+    )
     assert post.series.name == "ClinicSpeak"
     assert post.teaser == "What does the pathology of a case of NMO teach us about alemtuzumab?"
     assert [tag.name for tag in post.hashtag_list()] == ["MSResearch", "MSBlog", "ClinicSpeak"]
@@ -151,7 +153,9 @@ def test_edited_comment_is_updated_and_new_comment_appended(parsed_seed):
     last = comments[-1]
     comments.append(dataclasses.replace(last, ref="5", body="A fifth thread.", line=last.line + 2))
 
-    result = import_post(dataclasses.replace(parsed_seed, comments=tuple(comments)), source_ref="seed")
+    result = import_post(
+        dataclasses.replace(parsed_seed, comments=tuple(comments)), source_ref="seed"
+    )
 
     assert sorted(result.changes) == ["comment 1 edited", "comment 5 added"]
     stored = list(Comment.objects.order_by("tree_id", "lft").values_list("source_ref", "body"))

@@ -1,6 +1,7 @@
 """Each moderation and abuse rule, configured in settings, on its own."""
 
 import datetime
+import uuid
 
 import pytest
 import time_machine
@@ -79,7 +80,9 @@ def test_filled_honeypot_marks_spam(client, seed_post):
     assert status_of("Bot text.") == "spam"
 
 
-def test_pending_comment_is_invisible_but_its_author_sees_awaiting_moderation(client, seed_post, settings):
+def test_pending_comment_is_invisible_but_its_author_sees_awaiting_moderation(
+    client, seed_post, settings
+):
     settings.COMMENTS_MODERATION_KEYWORDS = ["hold me"]
 
     response = submit(client, seed_post, body="Please hold me for review.", follow=True)
@@ -87,7 +90,10 @@ def test_pending_comment_is_invisible_but_its_author_sees_awaiting_moderation(cl
 
     assert "Your comment is awaiting moderation" in page
     assert "Please hold me for review." not in page
-    assert "Please hold me for review." not in client.get(seed_post.get_absolute_url()).content.decode()
+    assert (
+        "Please hold me for review."
+        not in client.get(seed_post.get_absolute_url()).content.decode()
+    )
 
 
 def test_flood_control_by_client_address(client, seed_post, settings):
@@ -148,14 +154,17 @@ def test_spoofed_forwarded_for_does_not_bypass_the_rate_limit(client, seed_post,
         # The client invents a new address each time; our one proxy appends the real one.
         header = f"10.0.0.{n}, 203.0.113.50"
         response = client.post(
-            url, {"body": f"Spoof {n}.", "website": ""}, HTTP_X_FORWARDED_FOR=header, REMOTE_ADDR="10.1.1.1"
+            url,
+            {"body": f"Spoof {n}.", "website": ""},
+            HTTP_X_FORWARDED_FOR=header,
+            REMOTE_ADDR="10.1.1.1",
         )
         codes.append(response.status_code)
 
     assert codes == [302, 302, 429, 429]
-    assert set(Comment.objects.filter(body__startswith="Spoof").values_list("ip_address", flat=True)) == {
-        "203.0.113.50"
-    }
+    assert set(
+        Comment.objects.filter(body__startswith="Spoof").values_list("ip_address", flat=True)
+    ) == {"203.0.113.50"}
 
 
 @pytest.mark.parametrize(
@@ -168,7 +177,9 @@ def test_spoofed_forwarded_for_does_not_bypass_the_rate_limit(client, seed_post,
         (1, "not-an-ip", "10.0.0.1", None),
     ],
 )
-def test_client_ip_trusts_only_configured_proxies(rf, settings, proxies, forwarded, remote, expected):
+def test_client_ip_trusts_only_configured_proxies(
+    rf, settings, proxies, forwarded, remote, expected
+):
     settings.COMMENTS_TRUSTED_PROXY_COUNT = proxies
     request = rf.post("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
 
@@ -186,7 +197,7 @@ def test_rate_limit_is_shared_across_processes_through_redis(client, seed_post, 
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": "msblog-test",
+            "KEY_PREFIX": f"msblog-test-{uuid.uuid4().hex}",  # concurrent runs never share keys
         }
     }
     settings.COMMENTS_RATE_LIMIT = 2

@@ -16,7 +16,10 @@ from tests.factories import AuthorFactory, CommentFactory, PostFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL (advisory locks, separate connections)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrent writers need PostgreSQL (advisory locks, separate connections)",
+    ),
 ]
 
 
@@ -29,7 +32,7 @@ def run_concurrently(jobs) -> list[BaseException]:
         try:
             barrier.wait()
             job()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -35,7 +35,9 @@ def submit(client, post, **fields):
     return client.post(reverse("comments:post", kwargs={"post_pk": post.pk}), data)
 
 
-def test_post_author_is_emailed_after_commit(client, seed_post, author_with_email, django_capture_on_commit_callbacks):
+def test_post_author_is_emailed_after_commit(
+    client, seed_post, author_with_email, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submit(client, seed_post, name="Emma", body="Great post.")
         assert mail.outbox == []  # nothing is sent before the transaction commits
@@ -46,12 +48,19 @@ def test_post_author_is_emailed_after_commit(client, seed_post, author_with_emai
     comment = Comment.objects.get(body="Great post.")
     assert message.to == ["profg@example.org"]
     assert "New comment on “ClinicSpeak" in message.subject
-    assert f"https://blog.example.org{seed_post.get_absolute_url()}#comment-{comment.pk}" in message.body
+    assert (
+        f"https://blog.example.org{seed_post.get_absolute_url()}#comment-{comment.pk}"
+        in message.body
+    )
 
 
-def test_reply_notifies_a_commenter_who_opted_in(client, seed_post, django_capture_on_commit_callbacks):
+def test_reply_notifies_a_commenter_who_opted_in(
+    client, seed_post, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        submit(client, seed_post, email="asker@example.org", notify="on", body="Does it work in NMO?")
+        submit(
+            client, seed_post, email="asker@example.org", notify="on", body="Does it work in NMO?"
+        )
     question = Comment.objects.get(body="Does it work in NMO?")
     assert question.notify_replies
     mail.outbox.clear()
@@ -68,7 +77,9 @@ def test_reply_notifies_a_commenter_who_opted_in(client, seed_post, django_captu
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_no_reply_email_without_opt_in_or_to_oneself(client, seed_post, django_capture_on_commit_callbacks):
+def test_no_reply_email_without_opt_in_or_to_oneself(
+    client, seed_post, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, seed_post, email="quiet@example.org", body="No emails please.")
         submit(client, seed_post, email="me@example.org", notify="on", body="Tell me.")
@@ -101,7 +112,9 @@ def test_one_click_unsubscribe_stops_reply_emails(client, seed_post):
 
 
 def test_tampered_unsubscribe_token_is_refused(client, seed_post):
-    comment = Comment.objects.create(post=seed_post, body="x", author_email="a@example.org", notify_replies=True)
+    comment = Comment.objects.create(
+        post=seed_post, body="x", author_email="a@example.org", notify_replies=True
+    )
     token = unsubscribe_token(comment)
 
     response = client.post(reverse("comments:unsubscribe", kwargs={"token": token[:-2] + "xx"}))
@@ -110,7 +123,9 @@ def test_tampered_unsubscribe_token_is_refused(client, seed_post):
     assert Comment.objects.get(pk=comment.pk).notify_replies
 
 
-def test_moderators_hear_about_held_comments(client, seed_post, settings, django_user_model, django_capture_on_commit_callbacks):
+def test_moderators_hear_about_held_comments(
+    client, seed_post, settings, django_user_model, django_capture_on_commit_callbacks
+):
     settings.COMMENTS_MODERATION_KEYWORDS = ["hold"]
     settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.org"]
     django_user_model.objects.create_superuser("boss", "boss@example.org", "pw")
@@ -124,7 +139,9 @@ def test_moderators_hear_about_held_comments(client, seed_post, settings, django
     assert "moderation keyword 'hold'" in message.body
 
 
-def test_spam_sends_nothing(client, seed_post, author_with_email, django_capture_on_commit_callbacks):
+def test_spam_sends_nothing(
+    client, seed_post, author_with_email, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, seed_post, body="Bot.", website="http://x.example")
 

@@ -60,7 +60,9 @@ def test_reply_nests_under_its_parent(client, seed_post):
 
 
 def test_paragraphs_and_line_breaks_are_kept_and_urls_linked(client, seed_post):
-    submit(client, seed_post, body="First line\nsecond line\n\nSee https://example.org/paper?id=1&x=2.")
+    submit(
+        client, seed_post, body="First line\nsecond line\n\nSee https://example.org/paper?id=1&x=2."
+    )
 
     comment = Comment.objects.get(author_name="", body__startswith="First line")
     assert comment.body == "First line\nsecond line\n\nSee https://example.org/paper?id=1&x=2."
@@ -98,7 +100,9 @@ def test_reply_form_page_works_without_javascript(client, seed_post):
     ],
     ids=["empty", "blank", "long-name", "long-body", "email", "notify", "bell", "nul", "no-parent"],
 )
-def test_bad_input_rerenders_with_message_and_keeps_what_was_typed(client, seed_post, fields, field, message):
+def test_bad_input_rerenders_with_message_and_keeps_what_was_typed(
+    client, seed_post, fields, field, message
+):
     typed = {"name": "Reader One", "body": "My carefully typed words.", **fields}
     before = Comment.objects.count()
 

@@ -72,7 +72,10 @@ def test_repair_rebuilds_and_keeps_document_order(seed_post):
 
     assert "Repaired" in output
     assert find_tree_problems() == []
-    assert list(Comment.objects.order_by("tree_id", "lft").values_list("source_ref", flat=True)) == order
+    assert (
+        list(Comment.objects.order_by("tree_id", "lft").values_list("source_ref", flat=True))
+        == order
+    )
 
 
 def test_services_keep_trees_sound_through_replies_and_deletes(seed_post):

@@ -72,7 +72,9 @@ class Command(BaseCommand):
                 continue
             except OSError as error:
                 failures += 1
-                self.stderr.write(self.style.ERROR(f"{path}: cannot read the file: {error.strerror}"))
+                self.stderr.write(
+                    self.style.ERROR(f"{path}: cannot read the file: {error.strerror}")
+                )
                 continue
             self.report(path, result, dry_run=options["dry_run"])
 
@@ -84,7 +86,11 @@ class Command(BaseCommand):
 
     def import_one(self, path: Path, published_at, options) -> ImportResult:
         parsed = parse_post_document(decode_document(path.read_bytes()))
-        kwargs = {"source_ref": path.stem, "published_at": published_at, "author_name": options["author"]}
+        kwargs = {
+            "source_ref": path.stem,
+            "published_at": published_at,
+            "author_name": options["author"],
+        }
         if not options["dry_run"]:
             return import_post(parsed, **kwargs)
         try:

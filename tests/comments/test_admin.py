@@ -1,0 +1,105 @@
+"""Moderators work through the admin: queue pending first, bulk actions, one post's tree."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+
+
+def test_queue_lists_pending_first_then_spam(staff_client, seed_post):
+    Comment.objects.filter(source_ref="4").update(status="pending")
+    Comment.objects.filter(source_ref="2").update(status="spam")
+
+    response = staff_client.get(CHANGELIST)
+
+    statuses = [comment.status for comment in response.context["cl"].result_list]
+    assert statuses[:2] == ["pending", "spam"]
+    assert set(statuses[2:]) == {"published"}
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("mark_published", "pending", "published"),
+        ("mark_spam", "published", "spam"),
+        ("mark_removed", "published", "removed"),
+        ("restore", "removed", "published"),
+    ],
+)
+def test_bulk_actions_change_status(staff_client, seed_post, action, before, after):
+    chosen = list(Comment.objects.filter(source_ref__in=["1", "2"]).values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=chosen).update(status=before)
+
+    response = staff_client.post(
+        CHANGELIST, {"action": action, "_selected_action": chosen}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert set(Comment.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {after}
+    assert "2 comment(s) marked" in response.content.decode()
+
+
+def test_removed_comment_with_replies_keeps_the_thread_shape(staff_client, client, seed_post):
+    voltaire = Comment.objects.get(source_ref="3")
+    staff_client.post(CHANGELIST, {"action": "mark_removed", "_selected_action": [voltaire.pk]})
+
+    page = client.get(seed_post.get_absolute_url()).content.decode()
+
+    assert f'id="comment-{voltaire.pk}"' in page
+    assert "This comment was removed." in page
+    assert "Doctors put drugs of which they know little" not in page
+    assert "Long time no hear Dre" in page
+
+
+def test_filtering_by_post_shows_its_thread_in_tree_order(staff_client, seed_post):
+    response = staff_client.get(CHANGELIST, {"post__id__exact": seed_post.pk})
+
+    refs = [comment.source_ref for comment in response.context["cl"].result_list]
+    assert refs == [
+        "1",
+        "2",
+        "3",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+        "3.5",
+        "3.6",
+        "3.7",
+        "3.8",
+        "3.9",
+        "4",
+    ]
+
+
+def test_search_and_status_filter(staff_client, seed_post):
+    Comment.objects.filter(source_ref="3.8").update(status="pending")
+
+    found = staff_client.get(CHANGELIST, {"q": "Team G", "status__exact": "pending"})
+
+    assert [c.source_ref for c in found.context["cl"].result_list] == ["3.8"]
+
+
+def test_change_page_links_to_the_comment_on_the_site(staff_client, seed_post):
+    comment = Comment.objects.get(source_ref="3.1")
+
+    page = staff_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+
+    assert f'href="{seed_post.get_absolute_url()}#comment-{comment.pk}"' in page
+
+
+def test_changelist_query_count_does_not_grow_with_comments(
+    staff_client, seed_post, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        staff_client.get(CHANGELIST)
+    for n in range(40):
+        Comment.objects.create(post=seed_post, body=f"More {n}")
+    with django_assert_max_num_queries(12):
+        staff_client.get(CHANGELIST)
