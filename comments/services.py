@@ -114,6 +114,33 @@ def comment_delete(comment: Comment) -> None:
     comment.delete()
 
 
+@transaction.atomic
+def comment_move(comment: Comment, *, new_parent: Comment | None) -> Comment:
+    """Move a comment (with its replies) under another comment of the same post, or to the top.
+
+    Locks both trees involved, in a fixed order so two moves cannot deadlock, plus tree
+    creation when the comment becomes a thread of its own.
+    """
+    trees = {Comment.objects.values_list("tree_id", flat=True).get(pk=comment.pk)}
+    if new_parent is not None:
+        trees.add(Comment.objects.values_list("tree_id", flat=True).get(pk=new_parent.pk))
+    else:
+        trees.add(0)
+    for tree_id in sorted(trees):
+        lock_tree(tree_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if new_parent is None:
+        Comment.objects.move_node(comment, None, position="last-child")
+    else:
+        new_parent = Comment.objects.get(pk=new_parent.pk)
+        if new_parent.post_id != comment.post_id:
+            raise ValueError("a comment can only move within its post")
+        if new_parent.is_descendant_of(comment, include_self=True):
+            raise ValueError("a comment cannot move under itself or its own replies")
+        Comment.objects.move_node(comment, new_parent, position="last-child")
+    return Comment.objects.get(pk=comment.pk)
+
+
 def _lock_node(node: Comment) -> Comment:
     """Lock the tree a node is in and return the node re-read under the lock.
 

@@ -168,7 +168,7 @@ LOGGING = {
 
 # --- Caches ----------------------------------------------------------------------------
 # A shared cache (Redis) makes rate limits hold across processes; local memory otherwise.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "" if DEBUG else "redis://127.0.0.1:6379/0")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

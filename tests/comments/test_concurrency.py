@@ -88,3 +88,24 @@ def test_removing_subthreads_while_replies_arrive_orphans_nothing():
     # Every surviving comment hangs from the root: nothing orphaned.
     assert Comment.objects.get(pk=root.pk).get_descendant_count() == Comment.objects.count() - 1
     assert Comment.objects.filter(parent__in=kept).count() == 5 * 5
+
+
+def test_concurrent_moves_and_replies_keep_trees_sound():
+    from comments.services import comment_move
+
+    post = PostFactory(author=AuthorFactory())
+    roots = [CommentFactory(post=post, body=f"Root {n}") for n in range(4)]
+    leaves = [CommentFactory(post=post, parent=roots[n % 4], body=f"Leaf {n}") for n in range(12)]
+
+    jobs = [
+        (lambda leaf=leaf, n=n: comment_move(leaf, new_parent=roots[(n + 1) % 4]))
+        for n, leaf in enumerate(leaves)
+    ] + [
+        (lambda n=n: comment_create(post=post, parent=roots[n % 4], body=f"New {n}"))
+        for n in range(12)
+    ]
+    errors = run_concurrently(jobs)
+
+    assert errors == []
+    assert find_tree_problems() == []
+    assert Comment.objects.count() == 4 + 12 + 12

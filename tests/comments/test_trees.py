@@ -94,3 +94,28 @@ def test_reply_must_belong_to_the_parents_post(seed_post):
 
     with pytest.raises(ValueError, match="parent's post"):
         comment_create(post=other, parent=Comment.objects.get(source_ref="1"), body="Wrong post.")
+
+
+def test_moves_keep_trees_sound(seed_post):
+    from comments.services import comment_move
+
+    first = Comment.objects.get(source_ref="1")
+    reply = Comment.objects.get(source_ref="3.2")
+
+    moved = comment_move(reply, new_parent=first)
+    assert moved.parent_id == first.pk
+    promoted = comment_move(Comment.objects.get(source_ref="3.5"), new_parent=None)
+    assert promoted.is_root_node()
+
+    assert find_tree_problems() == []
+    assert Comment.objects.get(pk=first.pk).get_descendant_count() == 1
+
+
+def test_a_comment_cannot_move_under_its_own_reply(seed_post):
+    from comments.services import comment_move
+
+    voltaire = Comment.objects.get(source_ref="3")
+
+    with pytest.raises(ValueError, match="under itself"):
+        comment_move(voltaire, new_parent=Comment.objects.get(source_ref="3.1"))
+    assert find_tree_problems() == []
