@@ -13,6 +13,7 @@ from authors.models import Author
 from blog import citations, search
 from blog.models import Hashtag, Paper, Post, Series
 from blog.structured_data import paper_page_json_ld, post_json_ld
+from comments.forms import CommentForm
 from comments.models import Comment
 from comments.thread import build_thread, published_count
 
@@ -98,6 +99,7 @@ class PostDetailView(PostViewMixin, DetailView):
         context["thread"] = thread
         context["comment_count"] = published_count(thread)
         context["structured_data"] = post_json_ld(self.object, thread, self.request)
+        context["comment_form"] = CommentForm(post=self.object)
         return context
 
 

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from authors.models import Author
 from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
+from blog.importers.parser import HASHTAG, _dedupe
 from blog.models import (
     AbstractSection,
     Citation,
@@ -173,7 +174,9 @@ def import_post(
             changes.extend(f"post {name} changed" for name in changed)
         action = UPDATED
 
-    _set_hashtags(post, parsed.hashtags, changes)
+    # Hashtags written inline in the body are the post's tags too, so each links to a page.
+    inline = tuple(HASHTAG.findall(parsed.body))
+    _set_hashtags(post, _dedupe([*parsed.hashtags, *inline]), changes)
     _set_papers(post, parsed.papers, changes)
     changes.extend(comments_sync_imported(post=post, comments=parsed.comments))
 

@@ -28,26 +28,34 @@ _HASHTAG_TOKENS = re.compile(
 )
 
 
-def _hashtag_link(match: re.Match) -> str:
-    name = match["name"]
-    # `&#Tag` in the text is `&amp;#Tag` here: not a hashtag, as the importer sees it.
-    if name is None or match.string.endswith("&amp;", 0, match.start()):
-        return match[0]
-    url = reverse("blog:hashtag-detail", kwargs={"slug": hashtag_slug(name)})
-    return format_html('<a class="hashtag" href="{}" rel="tag">#{}</a>', url, name)
+def _hashtag_linker(known: set[str] | None):
+    def link(match: re.Match) -> str:
+        name = match["name"]
+        # `&#Tag` in the text is `&amp;#Tag` here: not a hashtag, as the importer sees it.
+        if name is None or match.string.endswith("&amp;", 0, match.start()):
+            return match[0]
+        slug = hashtag_slug(name)
+        if known is not None and slug not in known:
+            return match[0]  # no tag page to link to
+        url = reverse("blog:hashtag-detail", kwargs={"slug": slug})
+        return format_html('<a class="hashtag" href="{}" rel="tag">#{}</a>', url, name)
+
+    return link
 
 
 @register.filter(needs_autoescape=True)
-def link_hashtags(html, autoescape=True) -> SafeString:
-    """Link every #Hashtag to its tag page, keeping the text exactly as written.
+def link_hashtags(html, tags=None, autoescape=True) -> SafeString:
+    """Link #Hashtags to their tag pages, keeping the text exactly as written.
 
-    Use it on escaped HTML (`{{ post.body_html|safe|link_hashtags }}`); plain text is
-    escaped first (`{{ post.teaser|link_hashtags }}`).
+    Use it on escaped HTML (`{{ post.body_html|safe|link_hashtags:post.hashtag_list }}`);
+    plain text is escaped first. Given the post's tags, only those are linked, so every
+    link leads to a page that lists the post.
     """
     if autoescape and not isinstance(html, SafeData):
         html = conditional_escape(html)
+    known = None if tags is None else {tag.slug for tag in tags}
     # Only hashtag links are added, and their parts are escaped by format_html.
-    return mark_safe(_HASHTAG_TOKENS.sub(_hashtag_link, str(html or "")))
+    return mark_safe(_HASHTAG_TOKENS.sub(_hashtag_linker(known), str(html or "")))
 
 
 @register.filter

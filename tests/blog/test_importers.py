@@ -261,3 +261,14 @@ def test_loaded_and_imported_content_snapshot_is_stable(parsed_seed):
     import_post(parsed_seed, source_ref="seed")
 
     assert post_content(Post.objects.get()) == first
+
+
+def test_inline_body_hashtags_become_the_posts_tags(parsed_seed):
+    body = (*parsed_seed.body_paragraphs, "More on this at #NMOResearch and #MSResearch.")
+    post = import_post(
+        dataclasses.replace(parsed_seed, body_paragraphs=body), source_ref="seed"
+    ).post
+
+    assert [tag.name for tag in post.hashtag_list()] == [
+        "MSResearch", "MSBlog", "ClinicSpeak", "NMOResearch",
+    ]  # fmt: skip

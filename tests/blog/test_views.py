@@ -234,7 +234,7 @@ def test_post_page_headings_are_in_order(client, full_post):
     assert levels[0] == 1
     assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(levels))
     sections = [text_of(h2) for h2 in soup.main.find_all("h2")]
-    assert sections == ["Reference", "About the author", "1 comment"]
+    assert sections == ["Reference", "About the author", "1 comment", "Leave a comment"]
 
 
 def test_post_page_shows_teaser_hashtags_body_paper_coi_and_author(client, full_post):
@@ -351,7 +351,10 @@ def test_comment_text_is_escaped(client, post):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in html
     assert "&lt;b&gt;Mallory&lt;/b&gt;" in html
     assert soup.find("img") is None
-    assert [s.get("type") for s in soup.find_all("script")] == ["application/ld+json"]
+    # The only scripts: the structured data, and comments.js loaded from the static files.
+    inline = [s for s in soup.find_all("script") if not s.get("src")]
+    assert [s.get("type") for s in inline] == ["application/ld+json"]
+    assert [s["src"] for s in soup.find_all("script", src=True)] == ["/static/js/comments.js"]
 
 
 def test_post_page_without_comments_says_so(client, post):
