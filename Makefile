@@ -7,7 +7,7 @@ SEED := fixtures/clinicspeak-alemtuzumab-nmo.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install checkers migrate seed lint fixtures lock clean
+.PHONY: run test test-e2e install checkers browser migrate seed lint fixtures lock clean
 
 ## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
 run: install migrate seed
@@ -16,6 +16,14 @@ run: install migrate seed
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: install checkers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Only the real-browser tests (Playwright driving Debian's Chromium).
+test-e2e: install
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+## Debian's Chromium for the browser tests (a test tool's own browser download fails here).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 install: $(VENV)/.installed
 

@@ -52,6 +52,7 @@ class CommentForm(forms.Form):
     )
 
     def __init__(self, *args, post, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels read as written: "Comment", not "Comment:"
         super().__init__(*args, **kwargs)
         self.post = post
         self.parent_comment: Comment | None = None
