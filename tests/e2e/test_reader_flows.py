@@ -33,7 +33,8 @@ def test_home_to_post_to_paper(page, site, seed_post):
     expect(references).to_contain_text("Gelfand et al. Massive CNS monocytic infiltration")
     expect(references).to_contain_text("OBJECTIVES")
     references.get_by_role("link", name=re.compile("paper", re.I)).first.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Massive CNS monocytic infiltration")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Massive CNS monocytic infiltration")
     expect(page.locator("body")).to_contain_text(seed_post.title)
 
 
@@ -63,7 +64,8 @@ def test_comment_permalink_lands_on_the_comment(page, site, seed_post):
     page.goto(post_url(site, seed_post) + f"#comment-{target.pk}")
 
     expect(page.locator(f"#comment-{target.pk}")).to_be_in_viewport()
-    expect(page.locator(f"#comment-{target.pk} .comment-body")).to_contain_text("Dre is like a bear")
+    body = page.locator(f"#comment-{target.pk} .comment-body")
+    expect(body).to_contain_text("Dre is like a bear")
 
 
 def test_reply_inline_and_see_it(page, site, seed_post):
@@ -124,9 +126,7 @@ def test_keyboard_only_reaches_and_submits_the_reply_form(page, site, seed_post)
                 return
         raise AssertionError(f"Tab never reached: {predicate}")
 
-    tab_until(
-        f"document.activeElement.matches('#comment-{parent.pk} .comment-reply-link')"
-    )
+    tab_until(f"document.activeElement.matches('#comment-{parent.pk} .comment-reply-link')")
     page.keyboard.press("Enter")
     expect(page.locator(f"#comment-{parent.pk} textarea")).to_be_focused()
     page.keyboard.type("Typed with the keyboard alone.")
