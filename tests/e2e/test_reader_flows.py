@@ -139,7 +139,7 @@ def test_keyboard_only_reaches_and_submits_the_reply_form(page, site, seed_post)
     expect(page).to_have_url(re.compile(f"#comment-{reply.pk}$"))
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])
 def test_screenshots_of_the_post_page(browser, site, seed_post, artifacts, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
