@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from blog import citations
 from tests.factories import AbstractSectionFactory, CitationFactory, PaperFactory, PostFactory
+from tests.html import page, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +20,6 @@ SEED_TITLE = (
 SEED_CITATION = (
     f"Gelfand et al. {SEED_TITLE}. Neurol Neuroimmunol Neuroinflamm. 2014 Oct 9;1(3):e34."
 )
-
-
-def page(client, url: str) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text_of(element) -> str:
-    return " ".join(element.get_text(" ").split())
 
 
 @pytest.fixture

@@ -20,22 +20,13 @@ from tests.factories import (
     PostFactory,
     SeriesFactory,
 )
+from tests.html import page, text_of
 
 pytestmark = pytest.mark.django_db
 
 SEED_URL = "/2014/10/clinicspeak-macrophages-infiltrates-after-alemtuzumab-in-a-patient-with-nmo/"
 SEED_TITLE = "ClinicSpeak: macrophages infiltrates after alemtuzumab in a patient with NMO"
 SEED_TEASER = "What does the pathology of a case of NMO teach us about alemtuzumab?"
-
-
-def page(client, url: str) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text_of(element) -> str:
-    return " ".join(element.get_text(" ").split())
 
 
 def meta(soup: BeautifulSoup, key: str) -> list[str]:

@@ -22,20 +22,11 @@ from tests.factories import (
     PostFactory,
     SeriesFactory,
 )
+from tests.html import page, text_of
 
 pytestmark = pytest.mark.django_db
 
 PUBLISHED = Comment.Status.PUBLISHED
-
-
-def page(client, url: str) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text_of(element) -> str:
-    return " ".join(element.get_text(" ").split())
 
 
 def comment_articles(soup: BeautifulSoup):

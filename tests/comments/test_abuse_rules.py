@@ -5,22 +5,12 @@ import uuid
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.moderation import client_ip
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clean_slate(settings):
-    settings.COMMENTS_FLOOD_SECONDS = 0
-    settings.COMMENTS_RATE_LIMIT = 0
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("relaxed_limits")]
 
 
 def submit(client, post, ip="203.0.113.5", follow=False, **fields):

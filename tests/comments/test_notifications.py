@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
@@ -15,11 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def relaxed_limits(settings):
-    settings.COMMENTS_FLOOD_SECONDS = 0
-    settings.COMMENTS_RATE_LIMIT = 0
+def base_url(relaxed_limits, settings):
     settings.BLOG_BASE_URL = "https://blog.example.org"
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,17 +8,7 @@ from django.urls import reverse
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def relaxed_limits(settings):
-    """Most tests post several comments quickly; the abuse-rule tests turn limits back on."""
-    settings.COMMENTS_FLOOD_SECONDS = 0
-    settings.COMMENTS_RATE_LIMIT = 0
-    from django.core.cache import cache
-
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("relaxed_limits")]
 
 
 def post_url(post) -> str:
