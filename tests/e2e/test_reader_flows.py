@@ -152,3 +152,16 @@ def test_screenshots_of_the_post_page(browser, site, seed_post, artifacts, width
 
     assert path.stat().st_size > 10_000
     assert overflow <= 0  # no sideways scrolling at this width
+
+
+def test_content_security_policy_blocks_injected_inline_script(page, site, seed_post):
+    """An inline script that slipped into the page would not run: the browser refuses it."""
+    from playwright.sync_api import Error
+
+    page.goto(post_url(site, seed_post))
+
+    with pytest.raises(Error, match="Content Security Policy"):
+        page.add_script_tag(content="window.injected = true;")
+    assert page.evaluate("window.injected === undefined")
+    # comments.js, served from this site, did run: the form has its Cancel button.
+    assert page.locator("button.comment-cancel-reply").count() == 1
