@@ -33,6 +33,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preview/<int:pk>/", views.PostPreviewView.as_view(), name="post-preview"),
     path("<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive-year"),
     path("<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive-month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post-detail"),

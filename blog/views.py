@@ -2,6 +2,8 @@
 author's, a series', a hashtag's or a paper's published posts."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -101,6 +103,27 @@ class PostDetailView(PostViewMixin, DetailView):
         context["structured_data"] = post_json_ld(self.object, thread, self.request)
         context["comment_form"] = CommentForm(post=self.object)
         return context
+
+
+class PostPreviewView(PostDetailView):
+    """Staff see any post, drafts and scheduled posts included, as readers will see it.
+
+    Anonymous visitors are sent to the admin login; signed-in users who may not view
+    posts in the admin get 403. Search engines are told not to index the preview.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (user.is_active and user.is_staff and user.has_perm("blog.view_post")):
+            raise PermissionDenied
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_queryset(self):
+        return Post.objects.for_detail()
 
 
 class PostsOfMixin:
