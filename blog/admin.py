@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.validators import RegexValidator
 from django.db.models import Count
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
+from blog.services import hashtags_merge
 
 
 class PostHashtagInline(admin.TabularInline):
@@ -19,10 +24,45 @@ class CitationInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published status, dated in the future) or published (public now)."""
+
+    title = "publication"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Post.Status.PUBLISHED)
+        match self.value():
+            case "draft":
+                return queryset.drafts()
+            case "scheduled":
+                return published.filter(published_at__gt=now)
+            case "published":
+                return queryset.published()
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "series", "author", "status", "published_at", "comment_total"]
-    list_filter = ["status", "series", "author"]
+    list_display = [
+        "title",
+        "series",
+        "author",
+        "publication",
+        "published_at",
+        "comment_total",
+    ]
+    list_filter = [
+        PublicationStateFilter,
+        "status",
+        "series",
+        "author",
+        ("hashtags", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["series", "author"]
     search_fields = ["title", "teaser", "body"]
     date_hierarchy = "published_at"
@@ -32,11 +72,23 @@ class PostAdmin(admin.ModelAdmin):
     inlines = [PostHashtagInline, CitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(comment_total=Count("comments"))
+        # distinct: the hashtag filter joins another table.
+        return (
+            super().get_queryset(request).annotate(comment_total=Count("comments", distinct=True))
+        )
 
     @admin.display(description="comments", ordering="comment_total")
     def comment_total(self, post):
         return post.comment_total
+
+    @admin.display(description="publication", ordering="status")
+    def publication(self, post):
+        """Show draft, scheduled (published but dated in the future) or published."""
+        if post.status == Post.Status.DRAFT:
+            return "Draft"
+        if post.published_at > timezone.now():
+            return "Scheduled"
+        return "Published"
 
     @admin.display(description="on the site")
     def view_on_site_link(self, post):
@@ -57,6 +109,23 @@ class HashtagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     readonly_fields = ["slug"]
+    actions = ["merge"]
+
+    @admin.action(
+        description="Merge selected hashtags into the first (alphabetically)",
+        permissions=["change", "delete"],
+    )
+    def merge(self, request, queryset):
+        tags = list(queryset.order_by("name"))
+        if len(tags) < 2:
+            self.message_user(request, "Select at least two hashtags to merge.", messages.WARNING)
+            return
+        target, sources = tags[0], tags[1:]
+        count = hashtags_merge(target=target, sources=sources)
+        names = ", ".join(str(tag) for tag in sources)
+        self.message_user(
+            request, f"Merged {names} into {target} ({count} post(s) relinked).", messages.SUCCESS
+        )
 
 
 class AbstractSectionInline(admin.StackedInline):
@@ -65,10 +134,74 @@ class AbstractSectionInline(admin.StackedInline):
     ordering = ["position"]
 
 
+class PaperAdminForm(forms.ModelForm):
+    """Check identifiers by their format: a DOI is `10.NNNN/suffix`, a PMID is digits."""
+
+    doi = forms.CharField(
+        label="DOI",
+        required=False,
+        max_length=255,
+        validators=[
+            RegexValidator(
+                r"^10\.\d{4,9}/\S+$", "Enter a DOI such as 10.1212/NXI.0000000000000034."
+            )
+        ],
+        help_text="Without https://doi.org/, e.g. 10.1212/NXI.0000000000000034.",
+    )
+    pmid = forms.CharField(
+        label="PMID",
+        required=False,
+        max_length=20,
+        validators=[RegexValidator(r"^[0-9]+$", "A PMID has digits only.")],
+    )
+
+    class Meta:
+        model = Paper
+        fields = [
+            "authors",
+            "title",
+            "journal",
+            "published_on",
+            "date_precision",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "epub_ahead_of_print",
+        ]
+
+    def clean_doi(self):
+        return self.cleaned_data["doi"].strip()
+
+    def clean_pmid(self):
+        return self.cleaned_data["pmid"].strip()
+
+
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
+    form = PaperAdminForm
     list_display = ["authors", "title", "journal", "published_on", "doi", "pmid"]
     list_filter = ["journal", "epub_ahead_of_print"]
     search_fields = ["authors", "title", "journal", "doi", "pmid"]
     date_hierarchy = "published_on"
+    readonly_fields = ["citing_posts"]
     inlines = [AbstractSectionInline]
+
+    @admin.display(description="cited by")
+    def citing_posts(self, paper):
+        """List the posts citing the paper, linked to their admin pages (one query)."""
+        if paper.pk is None:
+            return "—"
+        posts = Post.objects.filter(citations__paper=paper).order_by("-published_at", "-pk")
+        if not posts:
+            return "No post cites this paper yet."
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({})</li>',
+            (
+                (reverse("admin:blog_post_change", args=[post.pk]), post.title, post.status)
+                for post in posts
+            ),
+        )
+        return format_html("<ul>{}</ul>", items)

@@ -1,0 +1,47 @@
+"""Multi-row writes on blog content, called by the admin and commands."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from blog.models import Hashtag, PostHashtag
+
+
+@transaction.atomic
+def hashtags_merge(*, target: Hashtag, sources: Iterable[Hashtag]) -> int:
+    """Move every post of `sources` onto `target`, then delete the sources.
+
+    Each post keeps its tags in their order: a source link takes the target's place at
+    the source's position, and a post carrying both keeps the target's link once (at the
+    earlier of the two positions). Return the number of posts that carried a source.
+    """
+    source_ids = [tag.pk for tag in sources if tag.pk != target.pk]
+    if not source_ids:
+        return 0
+    # Lock the links we rewrite so a concurrent edit cannot add a duplicate meanwhile.
+    links = list(
+        PostHashtag.objects.select_for_update()
+        .filter(hashtag_id__in=[target.pk, *source_ids])
+        .order_by("post_id", "position", "pk")
+    )
+    by_post: dict[int, list[PostHashtag]] = {}
+    for link in links:
+        by_post.setdefault(link.post_id, []).append(link)
+
+    relinked = 0
+    for post_links in by_post.values():
+        if all(link.hashtag_id == target.pk for link in post_links):
+            continue
+        relinked += 1
+        keep = next((link for link in post_links if link.hashtag_id == target.pk), None)
+        first = post_links[0]  # the earliest position among the merged tags
+        keep = keep or first
+        drop = [link.pk for link in post_links if link.pk != keep.pk]
+        if drop:
+            PostHashtag.objects.filter(pk__in=drop).delete()
+        if keep.hashtag_id != target.pk or keep.position != first.position:
+            keep.hashtag_id = target.pk
+            keep.position = first.position
+            keep.save(update_fields=["hashtag", "position"])
+    Hashtag.objects.filter(pk__in=source_ids).delete()
+    return relinked
