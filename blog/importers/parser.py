@@ -604,9 +604,9 @@ class _Parser:
                 not line.blank
                 and line.indent == 0
                 and not COMMENT_MARKER.match(line.text)
-                and self._is_chrome(line)
+                and (self._is_chrome(line) or COMMENTS_HEADING.match(line.plain))
             ):
-                break
+                break  # the footer, or another comments heading: the thread ends here
             region_end += 1
         markers = [line for line in self.lines[start:region_end] if COMMENT_MARKER.match(line.text)]
         if not markers:

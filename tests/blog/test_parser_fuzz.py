@@ -5,11 +5,10 @@ with lines deleted, duplicated, swapped, inserted or re-indented and characters 
 """
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blog.importers import ImportFormatError, ParsedPost, decode_document, parse_post_document
-from blog.importers.parser import COMMENTS_HEADING
 from tests.conftest import SAMPLES_DIR, SEED_PATH
 
 SEED_LINES = SEED_PATH.read_text(encoding="utf-8").split("\n")
@@ -68,28 +67,8 @@ def mutated_seed(draw) -> str:
     return "\n".join(lines)
 
 
-def has_repeated_comments_heading(text: str) -> bool:
-    """Return True if a comments heading follows another with only blank lines between.
-
-    The parser raises IndexError on such a document (the known bug that
-    test_repeated_comments_heading_is_refused_not_crashed pins down), so the fuzz tests
-    leave these inputs out until it is fixed.
-    """
-    previous_heading = False
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        plain = line.strip(" \t\u00a0").replace("\u00a0", " ")
-        if not plain:
-            continue
-        heading = bool(COMMENTS_HEADING.match(plain))
-        if heading and previous_heading:
-            return True
-        previous_heading = heading
-    return False
-
-
 def parse_or_refuse(text: str) -> ParsedPost | None:
     """Parse; let only a well-formed ImportFormatError through (returned as None)."""
-    assume(not has_repeated_comments_heading(text))
     try:
         return parse_post_document(text)
     except ImportFormatError as error:
@@ -122,7 +101,6 @@ def test_mutated_seed_parses_or_is_refused_with_a_position(text):
 @settings(max_examples=200, deadline=None)
 @given(text=mutated_seed())
 def test_crlf_and_cr_line_endings_parse_like_lf(text):
-    assume(not has_repeated_comments_heading(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         expected = parse_post_document(text)
@@ -157,14 +135,11 @@ def test_decode_document_names_a_line_and_column_for_bad_bytes(data):
     assert_well_formed(caught.value, data.decode("utf-8", "replace"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="parser bug: a second comments heading right under the first raises IndexError "
-    "(comments[0] of an empty tuple) instead of ImportFormatError",
-)
 def test_repeated_comments_heading_is_refused_not_crashed():
+    """Found by Hypothesis: this once raised IndexError instead of ImportFormatError."""
     text = "T\n\nbody\n\nComments\nComments\n\n  • x\n"
     with pytest.raises(ImportFormatError) as caught:
         parse_post_document(text)
     assert_well_formed(caught.value, text)
+    assert caught.value.line == 5
+    assert caught.value.message == "a comments heading with no comments under it"
