@@ -1,13 +1,19 @@
+import functools
+import hashlib
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
 from blog.services import hashtags_merge
+from comments.moderation import client_ip
 
 
 class PostHashtagInline(admin.TabularInline):
@@ -205,3 +211,50 @@ class PaperAdmin(admin.ModelAdmin):
             ),
         )
         return format_html("<ul>{}</ul>", items)
+
+
+# --- Login throttling ----------------------------------------------------------------
+# Guessing passwords through the admin login is slowed down: after LOGIN_MAX_FAILURES
+# failed attempts for one username from one address, further attempts are refused for
+# LOGIN_WINDOW_SECONDS. Counted in the shared cache, like the comment rate limit.
+LOGIN_MAX_FAILURES = 5
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+def _login_throttle_key(request) -> str:
+    username = request.POST.get("username", "").strip().lower()
+    digest = hashlib.sha256(f"{client_ip(request)}\n{username}".encode()).hexdigest()
+    return f"admin-login-failures:{digest}"
+
+
+def throttle_login(login_view):
+    """Wrap the admin login view so repeated failures for one IP and username are refused."""
+
+    @functools.wraps(login_view)
+    def view(request, extra_context=None):
+        if request.method != "POST":
+            return login_view(request, extra_context)
+        key = _login_throttle_key(request)
+        if cache.get(key, 0) >= LOGIN_MAX_FAILURES:
+            return HttpResponse(
+                "Too many failed login attempts. Try again in 15 minutes.",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+                headers={"Retry-After": str(LOGIN_WINDOW_SECONDS)},
+            )
+        response = login_view(request, extra_context)
+        if request.user.is_authenticated:
+            cache.delete(key)
+        else:
+            # add() starts the window on the first failure; incr() does not extend it.
+            cache.add(key, 0, LOGIN_WINDOW_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.set(key, 1, LOGIN_WINDOW_SECONDS)
+        return response
+
+    return view
+
+
+admin.site.login = throttle_login(admin.site.login)
