@@ -11,7 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
+from blog.models import (
+    PAPER_CITATION_FIELDS,
+    AbstractSection,
+    Citation,
+    Hashtag,
+    Paper,
+    Post,
+    PostHashtag,
+    Series,
+)
 from blog.services import hashtags_merge
 from comments.moderation import client_ip
 
@@ -163,19 +172,7 @@ class PaperAdminForm(forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = [
-            "authors",
-            "title",
-            "journal",
-            "published_on",
-            "date_precision",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "epub_ahead_of_print",
-        ]
+        fields = list(PAPER_CITATION_FIELDS)
 
     def clean_doi(self):
         return self.cleaned_data["doi"].strip()

@@ -140,6 +140,22 @@ class Paper(TimeStampedModel):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
 
+# The parts of a citation, in the order a citation lists them (importer and admin share it).
+PAPER_CITATION_FIELDS = (
+    "authors",
+    "title",
+    "journal",
+    "published_on",
+    "date_precision",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "epub_ahead_of_print",
+)
+
+
 class AbstractSection(models.Model):
     """One section of a paper's abstract: labelled (`RESULTS`) or a single unlabelled text."""
 

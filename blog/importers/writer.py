@@ -16,6 +16,7 @@ from authors.models import Author
 from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
 from blog.importers.parser import HASHTAG, _dedupe
 from blog.models import (
+    PAPER_CITATION_FIELDS,
     AbstractSection,
     Citation,
     Hashtag,
@@ -30,19 +31,7 @@ from comments.services import comments_sync_imported
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
-PAPER_FIELDS = (
-    "authors",
-    "title",
-    "journal",
-    "published_on",
-    "date_precision",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "epub_ahead_of_print",
-)
+PAPER_FIELDS = PAPER_CITATION_FIELDS
 
 
 @dataclass
