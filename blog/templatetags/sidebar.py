@@ -4,7 +4,7 @@ Each tag runs one query, however many posts and comments there are.
 """
 
 from django import template
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 
 from blog.models import Post
 from comments.models import Comment
@@ -26,20 +26,10 @@ def recent_posts(limit: int = RECENT_POSTS) -> dict:
 def recent_comments(limit: int = RECENT_COMMENTS) -> dict:
     """Render the latest comments readers can see on the post page (one query, post joined).
 
-    That is a published comment on a published post with no pending or spam comment
-    above it: the thread hides those together with their replies (comments.thread).
     Some imported comments have no date; they count as older than any dated one.
     """
-    hidden_ancestor = Comment.objects.filter(
-        tree_id=OuterRef("tree_id"),
-        lft__lt=OuterRef("lft"),
-        rght__gt=OuterRef("rght"),
-        status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
-    )
     comments = (
-        Comment.objects.published()
-        .filter(post__in=Post.objects.published())
-        .exclude(Exists(hidden_ancestor))
+        Comment.objects.visible()
         .select_related("post")
         .only(
             "author_name",
