@@ -18,11 +18,9 @@ from blog.importers.parser import HASHTAG, _dedupe
 from blog.models import (
     PAPER_CITATION_FIELDS,
     AbstractSection,
-    Citation,
     Hashtag,
     Paper,
     Post,
-    PostHashtag,
     Series,
     hashtag_slug,
 )
@@ -209,13 +207,7 @@ def _set_hashtags(post: Post, names: tuple[str, ...], changes: list[str]) -> Non
             tag = Hashtag.objects.create(name=name)
             changes.append(f"hashtag #{name} added")
         tags.append(tag)
-    current = list(post.post_hashtags.order_by("position").values_list("hashtag_id", flat=True))
-    if current != [tag.pk for tag in tags]:
-        post.post_hashtags.all().delete()
-        PostHashtag.objects.bulk_create(
-            PostHashtag(post=post, hashtag=tag, position=position)
-            for position, tag in enumerate(tags)
-        )
+    if _replace_ordered_links(post.post_hashtags, "hashtag", tags):
         changes.append("post hashtags changed")
 
 
@@ -256,11 +248,21 @@ def _set_papers(post: Post, papers: tuple[ParsedPaper, ...], changes: list[str])
             )
             changes.append(f"paper “{parsed.title}” abstract changed")
         stored.append(paper)
-    current = list(post.citations.order_by("position").values_list("paper_id", flat=True))
-    if current != [paper.pk for paper in stored]:
-        post.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(post=post, paper=paper, position=position)
-            for position, paper in enumerate(stored)
-        )
+    if _replace_ordered_links(post.citations, "paper", stored):
         changes.append("post citations changed")
+
+
+def _replace_ordered_links(links, field: str, targets: list) -> bool:
+    """Make a post's ordered link rows (PostHashtag, Citation) point at `targets` in order.
+
+    Return True if they changed; rows that already match are left untouched.
+    """
+    current = list(links.order_by("position").values_list(f"{field}_id", flat=True))
+    if current == [target.pk for target in targets]:
+        return False
+    links.all().delete()
+    links.model.objects.bulk_create(
+        links.model(**{links.field.name: links.instance, field: target, "position": position})
+        for position, target in enumerate(targets)
+    )
+    return True
