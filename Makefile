@@ -63,9 +63,10 @@ fixtures: install
 ## Re-pin requirements.lock from pyproject.toml (runtime and dev dependencies).
 lock:
 	rm -rf /tmp/msblog-lock && $(PYTHON) -m venv /tmp/msblog-lock
-	/tmp/msblog-lock/bin/pip install --quiet --disable-pip-version-check . $$(sed -n '/^dev = \[/,/\]/p' pyproject.toml | grep -o '"[^"]*"' | tr -d '"')
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(p["project"]["dependencies"] + p["dependency-groups"]["dev"]))' > /tmp/msblog-lock/requirements.in
+	/tmp/msblog-lock/bin/pip install --quiet --disable-pip-version-check -r /tmp/msblog-lock/requirements.in
 	( echo "# Pinned set that CI tests; regenerate with \`make lock\` after changing pyproject.toml."; \
-	  /tmp/msblog-lock/bin/pip freeze --exclude msblog ) > requirements.lock
+	  /tmp/msblog-lock/bin/pip freeze ) > requirements.lock
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 .pytest_cache
