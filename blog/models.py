@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -189,7 +190,17 @@ class Post(TimeStampedModel):
     teaser = models.TextField(
         blank=True, help_text="The summary line under the title, without hashtags."
     )
-    body = models.TextField(help_text="Plain text; a blank line separates paragraphs.")
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        TEXT = "text", "Plain text, exactly as written"
+
+    body = models.TextField(help_text="A blank line separates paragraphs.")
+    body_format = models.CharField(
+        max_length=10,
+        choices=BodyFormat,
+        default=BodyFormat.MARKDOWN,
+        help_text="Markdown for posts written here; imported documents keep their text as written.",
+    )
     body_html = models.TextField(editable=False, default="")
     author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="posts")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -284,3 +295,35 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} cites {self.paper}"
+
+
+class PostRevision(models.Model):
+    """One saved version of a post's editorial content, for the history and its diffs.
+
+    `snapshot` holds the fields an editor changes (title, teaser, body, hashtags, cited
+    papers, ...) as plain JSON, so an old version stays readable after the live rows change.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="1 for the first version of the post.")
+    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="post_revisions",
+    )
+    origin = models.CharField(
+        max_length=20, blank=True, help_text="Where the change came from: admin, import, ..."
+    )
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["post", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="post_revision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} (version {self.number})"

@@ -137,6 +137,8 @@ def import_post(
         "series": series,
         "teaser": parsed.teaser,
         "body": parsed.body,
+        # A document's text renders exactly as written, never as Markdown.
+        "body_format": Post.BodyFormat.TEXT,
         "author": author,
         "conflict_of_interest": parsed.conflict_of_interest,
     }
