@@ -1,8 +1,10 @@
 """Post bodies: plain text renders exactly as written, Markdown renders to sanitised HTML."""
 
 import itertools
+import json
 import re
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from django.template import Context, Template
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from blog import markup
 from blog.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, post_body_text, render_post_body
 from blog.models import Post
+from blog.search import add_snippets, search_posts
 from blog.text import split_paragraphs
 from tests.comments.test_xss import PAYLOADS
 from tests.factories import PostFactory
@@ -386,3 +389,79 @@ def test_staff_preview_shows_a_markdown_draft_as_html(staff_client, author):
     body = soup.select_one(".post-body")
     assert body.h2.get_text() == "Draft"
     assert body.em.get_text() == "soon"
+
+
+# Summaries, feeds and search read the text, not the markup
+
+
+DESCRIBED = "**Alemtuzumab** [depletes](https://example.org) *white cells*. It recovers.\n\nMore."
+
+
+@pytest.mark.django_db
+def test_description_and_json_ld_of_a_markdown_post_show_no_markup(client, author):
+    post = PostFactory(author=author, teaser="", body=DESCRIBED)
+
+    soup = page(client, post.get_absolute_url())
+
+    description = soup.head.find("meta", attrs={"name": "description"})["content"]
+    assert description == "Alemtuzumab depletes white cells."
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    assert data["description"] == description
+    assert data["articleBody"] == "Alemtuzumab depletes white cells. It recovers.\n\nMore."
+
+
+@pytest.mark.django_db
+def test_feed_item_of_a_markdown_post_shows_no_markup(client, author):
+    PostFactory(author=author, teaser="", body=DESCRIBED)
+
+    feed = feedparser.parse(client.get(reverse("blog:post-feed")).content)
+
+    assert feed.entries[0].summary == "Alemtuzumab depletes white cells. It recovers."
+
+
+@pytest.mark.django_db
+def test_search_snippet_of_a_markdown_post_shows_no_markup(author):
+    PostFactory(author=author, teaser="", body="## Trial\n\n**Natalizumab** & [PML](/pml/) risk")
+
+    posts = list(search_posts("natalizumab"))
+    add_snippets(posts, "natalizumab")
+
+    snippet = soup_of(str(posts[0].snippet))
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["Natalizumab"]
+    text = " ".join(snippet.get_text().split())
+    assert text.endswith("Trial Natalizumab & PML risk")
+    assert not set("#*[]()") & set(text)
+
+
+@pytest.mark.django_db
+def test_search_snippet_shows_text_and_teaser_characters_as_written(author):
+    teaser = "Literally &amp; natalizumab, 'quoted'"
+    body = 'It\'s <b>natalizumab</b> & "more" here'
+    PostFactory(author=author, teaser=teaser, body_format=TEXT, body=body)
+
+    posts = list(search_posts("natalizumab"))
+    add_snippets(posts, "natalizumab")
+
+    snippet = soup_of(str(posts[0].snippet))
+    shown = " ".join(snippet.get_text().split())
+    # PostgreSQL shows fragments around the matches (trimmed at their edges), SQLite all.
+    for fragment in shown.strip(" …").split(" … "):
+        assert fragment in f"{teaser} {body}", shown
+    assert "&amp; natalizumab" in shown
+    assert 'natalizumab</b> & "more' in shown
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["natalizumab"] * 2
+
+
+def test_body_text_of_markdown_keeps_words_and_drops_syntax():
+    text = (
+        "# Title\n\n"
+        "Line *one*\nline `two` ![alt](x.png)\n\n"
+        "- a\n- b\n\n"
+        "| h1 | h2 |\n|---|---|\n| c1 | c2 |\n\n"
+        "```\nraw **code**\n```"
+    )
+
+    assert post_body_text(text, MARKDOWN) == (
+        "Title\n\nLine one\nline two alt\n\na\n\nb\n\nh1 | h2\n\nc1 | c2\n\nraw **code**"
+    )
+    assert post_body_text(LITERAL, TEXT) == LITERAL
