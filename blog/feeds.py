@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from authors.models import Author
+from blog.markup import post_body_text
 from blog.models import Hashtag, Post
 from comments.models import Comment
 
@@ -44,7 +45,7 @@ class PostFeed(Feed):
         return post.title
 
     def item_description(self, post):
-        return post.teaser or post.body.split("\n\n", 1)[0]
+        return post.teaser or post_body_text(post.body, post.body_format).split("\n\n", 1)[0]
 
     def item_author_name(self, post):
         return post.author.name

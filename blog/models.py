@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.abstract import TimeStampedModel
+from blog.markup import render_post_body
 from blog.querysets import PostQuerySet
-from blog.text import plain_text_to_html
 
 
 class Series(TimeStampedModel):
@@ -234,7 +234,10 @@ class Post(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = plain_text_to_html(self.body)
+        self.body_html = render_post_body(self.body, self.body_format)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"body", "body_format"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -6,16 +6,28 @@ query with `icontains`, newest first, and highlights in Python. Both return post
 for the list of results (`for_listing()`), each given a `snippet` by `add_snippets()`.
 """
 
+import html
 import re
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models import (
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from blog.markup import post_body_text
 from blog.models import Citation, Post
 
 # A query longer than this is cut: nobody types more, and it bounds the work per request.
@@ -30,6 +42,9 @@ SEARCH_CONFIG = "english"
 # ours and become the only HTML in it: <mark> and </mark>.
 _START, _STOP = "\ue000", "\ue001"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+# A tag of the stored body HTML. Its attribute values are double-quoted; nh3 escapes any
+# `>` in them, but valid HTML need not, so the pattern does not rely on it.
+_HTML_TAG = r'<("[^"]*"|[^">])*>'
 
 
 def normalize_query(raw: str | None) -> str:
@@ -89,7 +104,7 @@ def _search_postgresql(query: str) -> QuerySet[Post]:
         .annotate(
             rank=SearchRank(vector, search_query),
             snippet_source=SearchHeadline(
-                _without_markers(Concat("teaser", Value("\n"), "body", output_field=TextField())),
+                _without_markers(_snippet_text()),
                 search_query,
                 config=SEARCH_CONFIG,
                 start_sel=_START,
@@ -102,6 +117,24 @@ def _search_postgresql(query: str) -> QuerySet[Post]:
         )
         .order_by("-rank", "-published_at", "-pk")
     )
+
+
+def _snippet_text():
+    """The teaser and the body as readers read them, as HTML text: `body_html` without its
+    tags (no Markdown syntax), after the teaser with its `&` escaped to match.
+
+    `add_snippets` turns the character references back into text.
+    """
+    teaser = Replace("teaser", Value("&"), Value("&amp;"), output_field=TextField())
+    body = Func(
+        F("body_html"),
+        Value(_HTML_TAG),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return Concat(teaser, Value("\n"), body, output_field=TextField())
 
 
 def _without_markers(expression):
@@ -131,9 +164,12 @@ def add_snippets(posts: Iterable[Post], query: str) -> None:
     postgresql = connection.vendor == "postgresql"
     for post in posts:
         if postgresql:
-            marked = post.snippet_source
+            # ts_headline keeps a character reference whole (one token), and none in the
+            # stored HTML stands for one of our markers, so unescaping leaves them ours.
+            marked = html.unescape(post.snippet_source)
         else:
-            marked = _fallback_snippet(f"{post.teaser}\n{post.body}", _terms(query))
+            body = post_body_text(post.body, post.body_format)
+            marked = _fallback_snippet(f"{post.teaser}\n{body}", _terms(query))
         post.snippet = _to_html(marked)
 
 

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from blog.citations import abstract_text, partial_iso_date
+from blog.markup import post_body_text
 from blog.models import Paper, Post
 from blog.text import split_paragraphs
 from comments.thread import REMOVED_TEXT, ThreadNode, published_count
@@ -39,7 +40,7 @@ def post_description(post: Post) -> str:
     """Return a summary of the post: its teaser, else the first sentence of its body."""
     text = post.teaser
     if not text:
-        first = split_paragraphs(post.body)[:1]
+        first = split_paragraphs(post_body_text(post.body, post.body_format))[:1]
         text = " ".join(first[0].split()) if first else ""
         if match := _SENTENCE_END.search(text):
             text = text[: match.end()]
@@ -82,7 +83,7 @@ def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
             "url": request.build_absolute_uri(reverse("blog:post-list")),
         },
         "keywords": [hashtag.name for hashtag in post.hashtag_list()],
-        "articleBody": post.body,
+        "articleBody": post_body_text(post.body, post.body_format),
         "citation": [paper_json_ld(paper) for paper in post.paper_list()],
         "commentCount": published_count(thread),
         "comment": _comments_json_ld(thread, url),

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from blog.models import Post
+from tests.factories import PostFactory
+
 VNU = (
     Path(__file__).resolve().parent.parent
     / "node_modules"
@@ -23,6 +26,33 @@ VNU = (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Everything a Markdown post can hold, so the checker sees each element the body may have.
+MARKDOWN_BODY = """#MSResearch: what *this* post **shows**, ~~and what not~~.
+
+# A heading
+
+## A subheading
+
+- a [link](https://example.org/a?b=1&c=2 "with a title") and `code`
+- [#MSResearch in a link](/tags/msresearch/) and ![an image](https://example.org/i.png)
+
+3. three
+4. four
+
+> A quotation
+> over two lines
+
+| drug | relapses |
+|:-----|---------:|
+| alemtuzumab | 10 |
+
+```
+<pre> & code
+```
+
+***
+"""
 
 
 def require_checker() -> None:
@@ -63,8 +93,13 @@ def reader_pages(seed_post) -> dict[str, str]:
 
 def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path):
     require_checker()
+    markdown_post = PostFactory(
+        author=seed_post.author, body=MARKDOWN_BODY, body_format=Post.BodyFormat.MARKDOWN
+    )
+    markdown_post.post_hashtags.create(hashtag=seed_post.hashtag_list()[0], position=0)
+    pages = {**reader_pages(seed_post), "markdown-post": markdown_post.get_absolute_url()}
     files = []
-    for name, url in reader_pages(seed_post).items():
+    for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, url
         path = tmp_path / f"{name}.html"
@@ -86,4 +121,4 @@ def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path):
         if m.get("type") == "error"
     ]
     assert errors == []
-    assert len(files) >= 6
+    assert len(files) >= 7

@@ -16,23 +16,31 @@ register = template.Library()
 # In escaped HTML, a #Hashtag is a `#` and a letter that no word character, `#` or `/`
 # comes right before. Tags, character references (`&#x27;` has a `#` too) and URLs
 # written in the text (`https://example.org/page#part`) are matched first so that no
-# `#` inside them is ever read as a hashtag.
+# `#` inside them is ever read as a hashtag. Quoted attribute values (a Markdown link's
+# title) may hold `>` in valid HTML, so a tag ends only at a `>` outside quotes.
 _HASHTAG_TOKENS = re.compile(
     r"""
-      <[^>]*>                               # a tag and its attributes
+      <(?P<closing>/?)(?P<element>[A-Za-z0-9]*)(?:"[^"]*"|'[^']*'|[^>"'])*>  # a tag
     | &(?:\#[0-9A-Za-z]+|[A-Za-z][0-9A-Za-z]*);  # a character reference
     | \b(?:https?://|www\.)[^\s<]+          # a URL in the text, with any #fragment
     | (?<![\w\#/])\#(?P<name>[A-Za-z][A-Za-z0-9_]*)
     """,
     re.VERBOSE,
 )
+# A hashtag inside these stays text: a link cannot hold another, and code is literal.
+_NO_HASHTAG_LINKS_IN = {"a", "code", "pre"}
 
 
 def _hashtag_linker(known: set[str] | None):
+    inside = 0  # how many elements that take no hashtag links are open here
+
     def link(match: re.Match) -> str:
+        nonlocal inside
+        if match["element"] and match["element"].lower() in _NO_HASHTAG_LINKS_IN:
+            inside = max(inside - 1, 0) if match["closing"] else inside + 1
         name = match["name"]
         # `&#Tag` in the text is `&amp;#Tag` here: not a hashtag, as the importer sees it.
-        if name is None or match.string.endswith("&amp;", 0, match.start()):
+        if name is None or inside or match.string.endswith("&amp;", 0, match.start()):
             return match[0]
         slug = hashtag_slug(name)
         if known is not None and slug not in known:
