@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.validators import RegexValidator
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
@@ -37,6 +38,18 @@ class CitationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["paper"]
     ordering = ["position"]
+
+
+class TextareaField(forms.CharField):
+    """Text whose lines end in LF, as imported documents have them.
+
+    Browsers submit textareas with CRLF; without this every save would rewrite the text
+    (and the admin log would report a change nobody made).
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -85,6 +98,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "series"]
     readonly_fields = ["source_ref", "view_on_site_link"]
     inlines = [PostHashtagInline, CitationInline]
+    formfield_overrides = {models.TextField: {"form_class": TextareaField}}
 
     def get_queryset(self, request):
         # distinct: the hashtag filter joins another table.
