@@ -3,12 +3,16 @@ import hashlib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -21,6 +25,15 @@ from blog.models import (
     Post,
     PostHashtag,
     Series,
+)
+from blog.revisions import (
+    ORIGIN_ADMIN,
+    other_revision,
+    post_history,
+    readable_snapshot,
+    record_post_revision,
+    revision_diff,
+    unrecorded_stored_version,
 )
 from blog.services import hashtags_merge
 from comments.moderation import client_ip
@@ -50,6 +63,16 @@ class TextareaField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n") if value else value
+
+
+class RevisionCompareForm(forms.Form):
+    """Pick another version of the post to compare a version with."""
+
+    compare = forms.TypedChoiceField(label="Compare with version", coerce=int)
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compare"].choices = [(number, f"Version {number}") for number in numbers]
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -124,6 +147,70 @@ class PostAdmin(admin.ModelAdmin):
         if not post.pk:
             return "—"
         return format_html('<a href="{}">{}</a>', post.get_absolute_url(), post.get_absolute_url())
+
+    # --- Version history ----------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        # A post saved before the history existed keeps the version it had: take it now,
+        # before the save overwrites it (save_related stores it if the post changed).
+        form.stored_version = unrecorded_stored_version(obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inlines: the version holds the new hashtags and citations too.
+        record_post_revision(
+            form.instance,
+            user=request.user,
+            origin=ORIGIN_ADMIN,
+            before=getattr(form, "stored_version", None),
+        )
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_revision"
+        view = self.admin_site.admin_view(self.revision_view)
+        # Before the default URLs, whose "<path:object_id>/" would catch this one.
+        return [
+            path("<path:object_id>/history/<int:number>/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django's history (the admin log) with the post's numbered versions above it."""
+        response = super().history_view(request, object_id, extra_context)
+        if isinstance(response, TemplateResponse):  # not the redirect for a missing post
+            response.context_data["revisions"] = post_history(response.context_data["object"])
+        return response
+
+    def revision_view(self, request, object_id, number):
+        """Show one version of a post and its changes from the previous (or a chosen) one."""
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            raise Http404("No such post.")
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        revision = get_object_or_404(post.revisions.select_related("user"), number=number)
+        numbers = post.revisions.exclude(pk=revision.pk).values_list("number", flat=True)
+        form = RevisionCompareForm(
+            request.GET if "compare" in request.GET else None, numbers=numbers
+        )
+        other = other_revision(revision, form.cleaned_data["compare"] if form.is_valid() else None)
+        older, newer = sorted([other, revision], key=lambda r: r.number) if other else (None, None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Version {revision.number} of “{post}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": post,
+            "revision": revision,
+            "content": readable_snapshot(revision.snapshot),
+            "older": older,
+            "newer": newer,
+            "diffs": revision_diff(older.snapshot, newer.snapshot) if older else [],
+            "compare_form": form,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/blog/post/revision.html", context)
 
 
 @admin.register(Series)
