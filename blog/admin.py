@@ -3,6 +3,7 @@ import hashlib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -73,6 +74,26 @@ class RevisionCompareForm(forms.Form):
     def __init__(self, *args, numbers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compare"].choices = [(number, f"Version {number}") for number in numbers]
+
+
+class HashtagMergeForm(forms.Form):
+    """Pick the hashtag to keep among those selected for a merge."""
+
+    target = forms.ModelChoiceField(
+        label="Keep this hashtag",
+        queryset=Hashtag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="The others are merged into it and deleted.",
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        field.queryset = tags  # annotated with post_count
+        field.label_from_instance = lambda tag: (
+            f"{tag} ({tag.post_count} {'post' if tag.post_count == 1 else 'posts'})"
+        )
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -227,21 +248,40 @@ class HashtagAdmin(admin.ModelAdmin):
     readonly_fields = ["slug"]
     actions = ["merge"]
 
-    @admin.action(
-        description="Merge selected hashtags into the first (alphabetically)",
-        permissions=["change", "delete"],
-    )
+    @admin.action(description="Merge selected hashtags…", permissions=["change", "delete"])
     def merge(self, request, queryset):
-        tags = list(queryset.order_by("name"))
-        if len(tags) < 2:
+        """Ask which selected hashtag to keep; on confirmation, merge the others into it."""
+        tags = queryset.annotate(post_count=Count("post_hashtags")).order_by("name")
+        selected = list(tags)
+        if len(selected) < 2:
             self.message_user(request, "Select at least two hashtags to merge.", messages.WARNING)
-            return
-        target, sources = tags[0], tags[1:]
-        count = hashtags_merge(target=target, sources=sources)
-        names = ", ".join(str(tag) for tag in sources)
-        self.message_user(
-            request, f"Merged {names} into {target} ({count} post(s) relinked).", messages.SUCCESS
-        )
+            return None
+        form = HashtagMergeForm(request.POST if "confirm" in request.POST else None, tags=tags)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            sources = [tag for tag in selected if tag.pk != target.pk]
+            count = hashtags_merge(target=target, sources=sources, user=request.user)
+            names = ", ".join(str(tag) for tag in sources)
+            self.log_change(request, target, f"Merged {names} into this hashtag.")
+            self.log_deletions(request, sources)
+            self.message_user(
+                request,
+                f"Merged {names} into {target} ({count} post(s) relinked).",
+                messages.SUCCESS,
+            )
+            return None  # back to the list
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge hashtags",
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "tags": selected,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": request.get_full_path(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/blog/hashtag/merge_confirmation.html", context)
 
 
 class AbstractSectionInline(admin.StackedInline):
