@@ -3,11 +3,17 @@ import hashlib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
+from django.db import models
 from django.db.models import Count
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -20,6 +26,15 @@ from blog.models import (
     Post,
     PostHashtag,
     Series,
+)
+from blog.revisions import (
+    ORIGIN_ADMIN,
+    other_revision,
+    post_history,
+    readable_snapshot,
+    record_post_revision,
+    revision_diff,
+    unrecorded_stored_version,
 )
 from blog.services import hashtags_merge
 from comments.moderation import client_ip
@@ -37,6 +52,48 @@ class CitationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["paper"]
     ordering = ["position"]
+
+
+class TextareaField(forms.CharField):
+    """Text whose lines end in LF, as imported documents have them.
+
+    Browsers submit textareas with CRLF; without this every save would rewrite the text
+    (and the admin log would report a change nobody made).
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+class RevisionCompareForm(forms.Form):
+    """Pick another version of the post to compare a version with."""
+
+    compare = forms.TypedChoiceField(label="Compare with version", coerce=int)
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compare"].choices = [(number, f"Version {number}") for number in numbers]
+
+
+class HashtagMergeForm(forms.Form):
+    """Pick the hashtag to keep among those selected for a merge."""
+
+    target = forms.ModelChoiceField(
+        label="Keep this hashtag",
+        queryset=Hashtag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="The others are merged into it and deleted.",
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        field.queryset = tags  # annotated with post_count
+        field.label_from_instance = lambda tag: (
+            f"{tag} ({tag.post_count} {'post' if tag.post_count == 1 else 'posts'})"
+        )
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -85,6 +142,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "series"]
     readonly_fields = ["source_ref", "view_on_site_link"]
     inlines = [PostHashtagInline, CitationInline]
+    formfield_overrides = {models.TextField: {"form_class": TextareaField}}
 
     def get_queryset(self, request):
         # distinct: the hashtag filter joins another table.
@@ -111,6 +169,70 @@ class PostAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', post.get_absolute_url(), post.get_absolute_url())
 
+    # --- Version history ----------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        # A post saved before the history existed keeps the version it had: take it now,
+        # before the save overwrites it (save_related stores it if the post changed).
+        form.stored_version = unrecorded_stored_version(obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inlines: the version holds the new hashtags and citations too.
+        record_post_revision(
+            form.instance,
+            user=request.user,
+            origin=ORIGIN_ADMIN,
+            before=getattr(form, "stored_version", None),
+        )
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_revision"
+        view = self.admin_site.admin_view(self.revision_view)
+        # Before the default URLs, whose "<path:object_id>/" would catch this one.
+        return [
+            path("<path:object_id>/history/<int:number>/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django's history (the admin log) with the post's numbered versions above it."""
+        response = super().history_view(request, object_id, extra_context)
+        if isinstance(response, TemplateResponse):  # not the redirect for a missing post
+            response.context_data["revisions"] = post_history(response.context_data["object"])
+        return response
+
+    def revision_view(self, request, object_id, number):
+        """Show one version of a post and its changes from the previous (or a chosen) one."""
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            raise Http404("No such post.")
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        revision = get_object_or_404(post.revisions.select_related("user"), number=number)
+        numbers = post.revisions.exclude(pk=revision.pk).values_list("number", flat=True)
+        form = RevisionCompareForm(
+            request.GET if "compare" in request.GET else None, numbers=numbers
+        )
+        other = other_revision(revision, form.cleaned_data["compare"] if form.is_valid() else None)
+        older, newer = sorted([other, revision], key=lambda r: r.number) if other else (None, None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Version {revision.number} of “{post}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": post,
+            "revision": revision,
+            "content": readable_snapshot(revision.snapshot),
+            "older": older,
+            "newer": newer,
+            "diffs": revision_diff(older.snapshot, newer.snapshot) if older else [],
+            "compare_form": form,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/blog/post/revision.html", context)
+
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
@@ -126,21 +248,40 @@ class HashtagAdmin(admin.ModelAdmin):
     readonly_fields = ["slug"]
     actions = ["merge"]
 
-    @admin.action(
-        description="Merge selected hashtags into the first (alphabetically)",
-        permissions=["change", "delete"],
-    )
+    @admin.action(description="Merge selected hashtags…", permissions=["change", "delete"])
     def merge(self, request, queryset):
-        tags = list(queryset.order_by("name"))
-        if len(tags) < 2:
+        """Ask which selected hashtag to keep; on confirmation, merge the others into it."""
+        tags = queryset.annotate(post_count=Count("post_hashtags")).order_by("name")
+        selected = list(tags)
+        if len(selected) < 2:
             self.message_user(request, "Select at least two hashtags to merge.", messages.WARNING)
-            return
-        target, sources = tags[0], tags[1:]
-        count = hashtags_merge(target=target, sources=sources)
-        names = ", ".join(str(tag) for tag in sources)
-        self.message_user(
-            request, f"Merged {names} into {target} ({count} post(s) relinked).", messages.SUCCESS
-        )
+            return None
+        form = HashtagMergeForm(request.POST if "confirm" in request.POST else None, tags=tags)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            sources = [tag for tag in selected if tag.pk != target.pk]
+            count = hashtags_merge(target=target, sources=sources, user=request.user)
+            names = ", ".join(str(tag) for tag in sources)
+            self.log_change(request, target, f"Merged {names} into this hashtag.")
+            self.log_deletions(request, sources)
+            self.message_user(
+                request,
+                f"Merged {names} into {target} ({count} post(s) relinked).",
+                messages.SUCCESS,
+            )
+            return None  # back to the list
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge hashtags",
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "tags": selected,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": request.get_full_path(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/blog/hashtag/merge_confirmation.html", context)
 
 
 class AbstractSectionInline(admin.StackedInline):

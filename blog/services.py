@@ -2,18 +2,23 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from blog.models import Hashtag, PostHashtag
+from blog.models import Hashtag, Post, PostHashtag
+from blog.revisions import ORIGIN_MERGE, record_post_revision, unrecorded_stored_version
 
 
 @transaction.atomic
-def hashtags_merge(*, target: Hashtag, sources: Iterable[Hashtag]) -> int:
+def hashtags_merge(
+    *, target: Hashtag, sources: Iterable[Hashtag], user: AbstractBaseUser | None = None
+) -> int:
     """Move every post of `sources` onto `target`, then delete the sources.
 
     Each post keeps its tags in their order: a source link takes the target's place at
     the source's position, and a post carrying both keeps the target's link once (at the
-    earlier of the two positions). Return the number of posts that carried a source.
+    earlier of the two positions). Each post relinked gets a version in its history, by
+    `user`. Return the number of posts that carried a source.
     """
     source_ids = [tag.pk for tag in sources if tag.pk != target.pk]
     if not source_ids:
@@ -28,11 +33,14 @@ def hashtags_merge(*, target: Hashtag, sources: Iterable[Hashtag]) -> int:
     for link in links:
         by_post.setdefault(link.post_id, []).append(link)
 
-    relinked = 0
-    for post_links in by_post.values():
-        if all(link.hashtag_id == target.pk for link in post_links):
-            continue
-        relinked += 1
+    relinked = {
+        post_id: post_links
+        for post_id, post_links in by_post.items()
+        if any(link.hashtag_id != target.pk for link in post_links)
+    }
+    # Taken before the links change, for posts saved before the history existed.
+    before = {post_id: unrecorded_stored_version(post_id) for post_id in relinked}
+    for post_links in relinked.values():
         keep = next((link for link in post_links if link.hashtag_id == target.pk), None)
         first = post_links[0]  # the earliest position among the merged tags
         keep = keep or first
@@ -44,4 +52,6 @@ def hashtags_merge(*, target: Hashtag, sources: Iterable[Hashtag]) -> int:
             keep.position = first.position
             keep.save(update_fields=["hashtag", "position"])
     Hashtag.objects.filter(pk__in=source_ids).delete()
-    return relinked
+    for post in Post.objects.filter(pk__in=relinked).select_related("series", "author"):
+        record_post_revision(post, user=user, origin=ORIGIN_MERGE, before=before[post.pk])
+    return len(relinked)

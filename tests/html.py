@@ -13,3 +13,35 @@ def page(client, url: str) -> BeautifulSoup:
 def text_of(element) -> str:
     """Return an element's text with runs of white space folded to single spaces."""
     return " ".join(element.get_text(" ").split())
+
+
+def form_data(form) -> dict[str, list[str]]:
+    """Return what a browser submits for a parsed <form> as it stands (no submit button).
+
+    Textareas go with CRLF line endings, as browsers send them; the admin's empty inline
+    templates (`__prefix__`) are left out.
+    """
+    data: dict[str, list[str]] = {}
+    for element in form.find_all(["input", "textarea", "select"]):
+        name = element.get("name")
+        if not name or "__prefix__" in name or element.has_attr("disabled"):
+            continue
+        values = []
+        if element.name == "input":
+            kind = element.get("type", "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                continue
+            if kind not in {"checkbox", "radio"} or element.has_attr("checked"):
+                values = [element.get("value", "on" if kind in {"checkbox", "radio"} else "")]
+        elif element.name == "textarea":
+            # HTML drops a newline right after <textarea>; Django writes one there.
+            text = element.get_text().removeprefix("\n")
+            values = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
+        else:
+            options = element.find_all("option")
+            selected = [option for option in options if option.has_attr("selected")]
+            if not selected and options and not element.has_attr("multiple"):
+                selected = options[:1]
+            values = [option.get("value", option.get_text()) for option in selected]
+        data.setdefault(name, []).extend(values)
+    return data

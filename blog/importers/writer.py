@@ -7,6 +7,7 @@ place. The post is found by `source_ref` (the document's name), never by its tit
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from blog.models import (
     Series,
     hashtag_slug,
 )
+from blog.revisions import ORIGIN_IMPORT, record_post_revision, unrecorded_stored_version
 from comments.models import Comment
 from comments.services import comments_sync_imported
 
@@ -110,12 +112,15 @@ def import_post(
     source_ref: str,
     published_at: datetime.datetime | None = None,
     author_name: str = "",
+    user: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """Create or update the post a document describes; return what was done.
 
     The publication time is, in order: the document's date line; `published_at` (the
     --published option, for undated documents); the stored post's (on re-import); the
     newest cited paper's date; the time of the first import.
+
+    A new or changed post gets a version in its history (origin "import", by `user`).
     """
     validate_parsed_post(parsed, author_name=author_name)
     changes: list[str] = []
@@ -147,6 +152,7 @@ def import_post(
     elif published_at is not None:
         wanted["published_at"] = published_at
 
+    before = unrecorded_stored_version(post.pk) if post is not None else None
     if post is None:
         if "published_at" not in wanted:
             newest = max((paper.published_on for paper in parsed.papers), default=None)
@@ -168,6 +174,7 @@ def import_post(
     _set_hashtags(post, _dedupe([*parsed.hashtags, *inline]), changes)
     _set_papers(post, parsed.papers, changes)
     changes.extend(comments_sync_imported(post=post, comments=parsed.comments))
+    record_post_revision(post, user=user, origin=ORIGIN_IMPORT, before=before)
 
     if action == UPDATED and not changes:
         action = UNCHANGED

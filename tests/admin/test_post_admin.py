@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from blog.admin import PostAdmin
 from blog.models import Post
 from tests.factories import CommentFactory, HashtagFactory, PostFactory
+from tests.html import form_data, page
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,17 @@ def test_scheduled_post_is_hidden_from_readers_until_its_time(client, author):
         after = client.get(url).status_code
 
     assert (before, after) == (404, 200)
+
+
+def test_saving_the_form_as_a_browser_sends_it_keeps_the_text_unchanged(staff_client, author):
+    post = PostFactory(author=author, teaser="One line.\nAnother.", body="One.\n\nTwo.")
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    data = form_data(page(staff_client, url).find("form", id="post_form"))
+    assert data["body"] == ["One.\r\n\r\nTwo."]  # browsers send CRLF
+
+    assert staff_client.post(url, data).status_code == 302
+
+    post.refresh_from_db()
+    assert (post.teaser, post.body) == ("One line.\nAnother.", "One.\n\nTwo.")
+    entry = LogEntry.objects.get(object_id=str(post.pk))
+    assert entry.get_change_message() == "No fields changed."
