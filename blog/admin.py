@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from blog.admin_inlines import JoinedRowsInline
 from blog.models import (
     PAPER_CITATION_FIELDS,
     AbstractSection,
@@ -25,14 +26,14 @@ from blog.services import hashtags_merge
 from comments.moderation import client_ip
 
 
-class PostHashtagInline(admin.TabularInline):
+class PostHashtagInline(JoinedRowsInline):
     model = PostHashtag
     extra = 0
     autocomplete_fields = ["hashtag"]
     ordering = ["position"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(JoinedRowsInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["paper"]
