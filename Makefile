@@ -10,7 +10,7 @@ PORT ?= 8000
 .PHONY: run test test-e2e install checkers browser migrate seed lint fixtures lock clean
 
 ## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
-run: install migrate seed
+run: install migrate seed demo-staff
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
@@ -45,6 +45,11 @@ migrate: install
 ## Import the seed document (idempotent: a second run reports "unchanged").
 seed: install
 	$(BIN)/python manage.py import_post $(SEED)
+
+## A staff account for local use (refused unless DEBUG): a new one prints its password once.
+.PHONY: demo-staff
+demo-staff: migrate
+	$(BIN)/python manage.py create_demo_staff
 
 lint: install
 	$(BIN)/ruff check .

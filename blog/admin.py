@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from blog.admin_inlines import JoinedRowsInline
 from blog.models import (
     PAPER_CITATION_FIELDS,
     AbstractSection,
@@ -40,14 +41,14 @@ from blog.services import hashtags_merge
 from comments.moderation import client_ip
 
 
-class PostHashtagInline(admin.TabularInline):
+class PostHashtagInline(JoinedRowsInline):
     model = PostHashtag
     extra = 0
     autocomplete_fields = ["hashtag"]
     ordering = ["position"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(JoinedRowsInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["paper"]

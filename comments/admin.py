@@ -1,10 +1,15 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 
 from comments.models import Comment
+from comments.moderation import moderation_action
 from comments.services import comments_set_status
 
 # The moderation queue shows pending comments first, then spam, then the rest.
@@ -63,6 +68,43 @@ class CommentAdmin(MPTTModelAdmin):
         if "post__id__exact" in request.GET:
             return ["tree_id", "lft"]
         return [QUEUE_ORDER.asc(), "-created_at", "tree_id", "lft"]
+
+    def get_urls(self):
+        moderate = path(
+            "<int:object_id>/moderate/",
+            self.admin_site.admin_view(self.moderate_view),
+            name="comments_comment_moderate",
+        )
+        return [moderate, *super().get_urls()]
+
+    def moderate_view(self, request, object_id):
+        """Apply one quick action (approve, spam, remove, restore) from the Discussion
+        section of a post's change page, then go back there with a message.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404("No such comment.")
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        action = moderation_action(request.POST.get("action", ""), comment.status)
+        if action is None:
+            self.message_user(
+                request,
+                f"Comment #{comment.pk} is {comment.get_status_display().lower()}; "
+                "that action does not apply to it.",
+                messages.WARNING,
+            )
+        else:
+            comments_set_status(Comment.objects.filter(pk=comment.pk), action.status)
+            self.log_change(request, comment, f"{action.label} (from the post's discussion)")
+            self.message_user(
+                request,
+                f"Comment #{comment.pk} by {comment.display_name} {action.done}.",
+                messages.SUCCESS,
+            )
+        return redirect(reverse("admin:blog_post_change", args=[comment.post_id]) + "#discussion")
 
     def has_add_permission(self, request):
         return False  # comments come from readers or the importer

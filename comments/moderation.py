@@ -1,4 +1,5 @@
-"""Abuse rules for new comments. Each rule is configured in settings (COMMENTS_*)."""
+"""Abuse rules for new comments (each configured in settings, COMMENTS_*), and the quick
+actions moderators apply to one comment."""
 
 import datetime
 import hashlib
@@ -136,3 +137,37 @@ def check_duplicate(submission: Submission) -> None:
     ).exists()
     if duplicate:
         raise CommentRefused("It looks as though you have already posted this comment.")
+
+
+@dataclass(frozen=True)
+class ModerationAction:
+    """A quick action on one comment: the status it sets and the statuses it applies to."""
+
+    name: str
+    label: str
+    status: str
+    done: str  # past tense, for the message after the action
+    applies_to: frozenset[str]
+
+
+_PUBLISHED, _PENDING = Comment.Status.PUBLISHED, Comment.Status.PENDING
+_SPAM, _REMOVED = Comment.Status.SPAM, Comment.Status.REMOVED
+
+MODERATION_ACTIONS = (
+    ModerationAction("approve", "Approve", _PUBLISHED, "approved", frozenset({_PENDING})),
+    ModerationAction("spam", "Spam", _SPAM, "marked as spam", frozenset({_PENDING, _PUBLISHED})),
+    ModerationAction(
+        "remove", "Remove", _REMOVED, "removed", frozenset({_PENDING, _PUBLISHED, _SPAM})
+    ),
+    ModerationAction("restore", "Restore", _PUBLISHED, "restored", frozenset({_SPAM, _REMOVED})),
+)
+
+
+def moderation_actions(status: str) -> list[ModerationAction]:
+    """Return the quick actions that apply to a comment with this status, in button order."""
+    return [action for action in MODERATION_ACTIONS if status in action.applies_to]
+
+
+def moderation_action(name: str, status: str) -> ModerationAction | None:
+    """Return the action called `name` if it applies to this status, else None."""
+    return next((action for action in moderation_actions(status) if action.name == name), None)
