@@ -193,6 +193,19 @@ def test_an_edited_document_updates_its_post_and_lists_what_changed(
     assert entry.object_id == str(seed_post.pk)
 
 
+def test_a_comment_dropped_from_the_document_is_counted_as_removed(
+    staff_client, seed_post, seed_text
+):
+    def drop_last_comment(lines):
+        last = next(n for n, line in enumerate(lines) if line.startswith("  • Now I'm confused"))
+        del lines[last : last + 2]
+
+    response = upload(staff_client, document(SEED_NAME, edit_lines(seed_text, drop_last_comment)))
+
+    assert "12 comments in the document: 1 removed" in results(response)[SEED_NAME]
+    assert seed_post.comments.get(source_ref="4").status == Comment.Status.REMOVED
+
+
 def test_two_good_documents_are_both_imported(staff_client, seed_text):
     other = seed_text.replace(SEED_TITLE, "ClinicSpeak: a second post from the same page")
 
@@ -314,7 +327,9 @@ def test_one_broken_document_stops_the_whole_upload(staff_client, seed_upload, s
     assert "No errors; not imported" in rows[SEED_NAME]
     page = soup(response)
     assert "nothing was imported" in text_of(page.find(id="import-results-heading"))
-    assert "nothing was saved" in text_of(page.select_one("#import-results-heading ~ .errornote"))
+    assert "Nothing was saved, not even the documents without errors" in text_of(
+        page.select_one("#import-results-heading ~ .errornote")
+    )
     assert "Nothing was imported: 1 of 2 documents has errors." in text_of(
         page.select_one(".messagelist")
     )
