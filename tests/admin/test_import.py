@@ -259,6 +259,7 @@ def test_dry_run_writes_nothing_and_shows_what_would_be_created(staff_client, se
     assert SEED_TITLE in row
     assert "13 comments in the document: 13 added" in row
     page = soup(response)
+    assert not page.select("#import-results a")  # no post to link to yet
     assert "Dry run: what would change" in text_of(page.find(id="import-results-heading"))
     assert "nothing was saved" in text_of(page.select_one(".messagelist"))
     assert page.find("input", id="id_dry_run").has_attr("checked")
@@ -275,6 +276,8 @@ def test_dry_run_on_an_edited_document_lists_the_changes_and_keeps_the_post(
     row = results(response)[SEED_NAME]
     assert "Would update" in row
     assert "Post title changed" in row
+    links = [a["href"] for a in soup(response).select("#import-results a")]
+    assert links == [reverse("admin:blog_post_change", args=[seed_post.pk])]
     assert row_counts() == before
     seed_post.refresh_from_db()
     assert seed_post.title == SEED_TITLE
