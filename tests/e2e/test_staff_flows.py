@@ -172,3 +172,46 @@ def test_editor_imports_a_broken_then_a_good_document(
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     page.goto(site + reverse("admin:blog_post_changelist"))
     expect(page.locator("#result_list").get_by_role("link", name=title)).to_be_visible()
+
+
+def test_import_page_with_errors_has_no_serious_accessibility_problems(
+    browser, site, seed_text, staff_user
+):
+    from tests.e2e.test_accessibility import AXE
+
+    if not AXE.exists():
+        pytest.skip(f"axe-core is missing at {AXE} (run `npm ci`)")
+    # axe is injected as an inline script, which the site's CSP rightly blocks.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    broken = seed_text.replace("\n\n", "\n", 1).encode()  # the title runs into the teaser
+
+    def upload_broken(published: str) -> list[str]:
+        page.get_by_label("Documents").set_input_files(
+            [{"name": "broken.txt", "mimeType": "text/plain", "buffer": broken}]
+        )
+        page.get_by_label("Publication date").fill(published)
+        page.get_by_role("button", name="Import").click()
+        page.wait_for_selector(".errornote")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
+        )
+        return [
+            f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}"
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+
+    staff_user("edith", "Editors")
+    log_in(page, site, "edith")
+    page.goto(site + reverse("admin:blog_post_import"))
+    in_document = upload_broken("")  # the results table with the document's error
+    results_shown = page.locator("#import-results").count()
+    on_field = upload_broken("next Tuesday")  # a form error on the date field
+    field_error = page.locator("#id_published_error").count()
+    context.close()
+
+    assert (results_shown, field_error) == (1, 1)
+    assert in_document == []
+    assert on_field == []
