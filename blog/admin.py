@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from blog.admin_inlines import JoinedRowsInline
+from blog.forms import PostImportForm
+from blog.importers.batch import DocumentOutcome, import_documents
 from blog.models import (
     PAPER_CITATION_FIELDS,
     AbstractSection,
@@ -119,6 +121,10 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _documents(count: int) -> str:
+    return "document" if count == 1 else "documents"
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = [
@@ -193,6 +199,7 @@ class PostAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.revision_view)
         # Before the default URLs, whose "<path:object_id>/" would catch this one.
         return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="blog_post_import"),
             path("<path:object_id>/history/<int:number>/", view, name=name),
             *super().get_urls(),
         ]
@@ -233,6 +240,82 @@ class PostAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/blog/post/revision.html", context)
+
+    # --- Import documents -------------------------------------------------------------
+
+    def has_import_permission(self, request) -> bool:
+        """Importing creates and changes posts: it needs both permissions."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """Upload post documents; import all of them, or none if any has an error."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        outcomes = None
+        if request.method == "POST":
+            form = PostImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                outcomes = import_documents(
+                    form.cleaned_data["documents"],
+                    published_at=form.cleaned_data["published"],
+                    author_name=form.cleaned_data["author"],
+                    dry_run=form.cleaned_data["dry_run"],
+                    all_or_nothing=True,
+                    user=request.user,
+                )
+                self._log_imports(request, outcomes)
+                self._report_imports(request, outcomes, dry_run=form.cleaned_data["dry_run"])
+        else:
+            form = PostImportForm()
+        fieldsets = [(None, {"fields": list(form.fields)})]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import post documents",
+            "opts": self.opts,
+            "adminform": helpers.AdminForm(form, fieldsets, {}, model_admin=self),
+            "form": form,
+            "outcomes": outcomes,
+            "failed": [outcome for outcome in outcomes or [] if outcome.error],
+            "dry_run": form.is_bound and form.cleaned_data.get("dry_run", False),
+        }
+        return TemplateResponse(request, "admin/blog/post/import.html", context)
+
+    def _log_imports(self, request, outcomes: list[DocumentOutcome]) -> None:
+        """Record each post written in the admin history, under the user who imported it."""
+        for outcome in outcomes:
+            if not outcome.written or outcome.action == "unchanged":
+                continue
+            message = f"Imported from {outcome.name}"
+            if outcome.action == "created":
+                self.log_addition(request, outcome.result.post, message)
+            else:
+                self.log_change(request, outcome.result.post, message)
+
+    def _report_imports(self, request, outcomes: list[DocumentOutcome], *, dry_run: bool) -> None:
+        failed = sum(1 for outcome in outcomes if outcome.error)
+        if failed:
+            have = "has" if failed == 1 else "have"
+            self.message_user(
+                request,
+                f"Nothing was imported: {failed} of {len(outcomes)} {_documents(len(outcomes))} "
+                f"{have} errors. Correct them and upload the documents again.",
+                messages.ERROR,
+            )
+        elif dry_run:
+            self.message_user(
+                request, "Dry run: nothing was saved. This is what would change.", messages.INFO
+            )
+        else:
+            self.message_user(
+                request, f"Imported {len(outcomes)} {_documents(len(outcomes))}.", messages.SUCCESS
+            )
 
 
 @admin.register(Series)
