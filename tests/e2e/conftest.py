@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The rule sets checked: WCAG 2 A and AA, and axe's best practices unless a test says not.
+AXE_RULES = ("wcag2a", "wcag2aa", "best-practice")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -33,12 +37,17 @@ def _missing() -> str:
     return ""
 
 
+def _skip_or_fail(reason: str) -> None:
+    """Skip outside CI; in CI a missing tool is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if reason := _missing():
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        _skip_or_fail(reason)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django must allow its ORM calls meanwhile.
@@ -62,3 +71,30 @@ def page(browser):
 def artifacts() -> Path:
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def require_axe() -> None:
+    if not AXE.exists():
+        _skip_or_fail(f"axe-core is missing at {AXE} (run `npm ci`)")
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page for axe-core, which is injected as an inline script the site's CSP rightly blocks."""
+    require_axe()
+    context = browser.new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def axe_problems(page, selector: str = "document", rules=AXE_RULES) -> list[str]:
+    """Run axe-core on the page as it is now; return its serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    context = "document" if selector == "document" else repr(selector)
+    result = page.evaluate(f"async () => await axe.run({context}, {{runOnly: {list(rules)!r}}})")
+    return [
+        f"{v['impact']}: {v['id']} ({len(v['nodes'])}x) {v['help']} "
+        f"{[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]

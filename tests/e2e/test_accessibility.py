@@ -1,45 +1,19 @@
 """axe-core, injected into Chromium, finds no serious or critical accessibility problems."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from tests.e2e.conftest import axe_problems
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def axe_page(browser):
-    # axe is injected as an inline script, which the site's CSP rightly blocks.
-    context = browser.new_context(bypass_csp=True)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
 def axe(axe_page):
-    page = axe_page
-    if not AXE.exists():
-        message = f"axe-core is missing at {AXE} (run `npm ci`)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
     def check(url: str) -> list[str]:
-        page.goto(url)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
-        )
-        return [
-            f"{v['impact']}: {v['id']} ({len(v['nodes'])}x) {v['help']}"
-            for v in result["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
+        axe_page.goto(url)
+        return axe_problems(axe_page)
 
     return check
 
@@ -78,9 +52,7 @@ def test_comment_form_with_errors_has_no_serious_accessibility_problems(
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_selector(".form-error-summary")
 
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+    problems = axe_problems(page, rules=("wcag2a", "wcag2aa"))
 
     assert page.locator(".field-error").count() >= 1
-    assert serious == []
+    assert problems == []

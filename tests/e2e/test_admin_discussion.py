@@ -1,18 +1,14 @@
 """A moderator approves a held comment from the post's change page, in Chromium; axe-core
 finds no serious or critical problem in the Discussion section."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.e2e.conftest import axe_problems, require_axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
@@ -61,23 +57,8 @@ def test_moderator_approves_a_held_comment_from_the_post_page(
 
 
 def test_discussion_has_no_serious_accessibility_problems(moderator_page, live_server, seed_post):
-    if not AXE.exists():
-        message = f"axe-core is missing at {AXE} (run `npm ci`)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_axe()
     page = moderator_page
     page.goto(live_server.url + reverse("admin:blog_post_change", args=[seed_post.pk]))
-    page.add_script_tag(path=str(AXE))
 
-    result = page.evaluate(
-        "async () => await axe.run('#discussion', "
-        "{runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
-    )
-
-    problems = [
-        f"{v['impact']}: {v['id']} ({len(v['nodes'])}x) {v['help']}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert problems == []
+    assert axe_problems(page, "#discussion") == []

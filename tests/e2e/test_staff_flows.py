@@ -17,6 +17,7 @@ from django.urls import reverse
 from blog.models import Post
 from comments.models import Comment
 from tests.conftest import SAMPLES_DIR
+from tests.e2e.conftest import axe_problems, require_axe
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -177,10 +178,7 @@ def test_editor_imports_a_broken_then_a_good_document(
 def test_import_page_with_errors_has_no_serious_accessibility_problems(
     browser, site, seed_text, staff_user
 ):
-    from tests.e2e.test_accessibility import AXE
-
-    if not AXE.exists():
-        pytest.skip(f"axe-core is missing at {AXE} (run `npm ci`)")
+    require_axe()
     # axe is injected as an inline script, which the site's CSP rightly blocks.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
@@ -193,15 +191,7 @@ def test_import_page_with_errors_has_no_serious_accessibility_problems(
         page.get_by_label("Publication date").fill(published)
         page.get_by_role("button", name="Import").click()
         page.wait_for_selector(".errornote")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
-        )
-        return [
-            f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}"
-            for v in result["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
+        return axe_problems(page, rules=("wcag2a", "wcag2aa"))
 
     staff_user("edith", "Editors")
     log_in(page, site, "edith")
