@@ -46,15 +46,16 @@ def _check_target(url: str) -> None:
         raise ValueError(f"load is only ever sent to 127.0.0.1, not {host!r}")
 
 
-def run_wrk(
+def wrk_command(
     url: str, *, headers: dict[str, str], duration: float, connections: int, threads: int
-) -> LoadResult:
+) -> list[str]:
     _check_target(url)
+    connections = max(1, min(connections, MAX_CONNECTIONS))
     command = [
         wrk_path() or "wrk",
-        f"-t{threads}",
-        f"-c{min(connections, MAX_CONNECTIONS)}",
-        f"-d{min(duration, MAX_DURATION):g}s",
+        f"-t{max(1, min(threads, connections))}",  # wrk wants a connection per thread
+        f"-c{connections}",
+        f"-d{max(1, round(min(duration, MAX_DURATION)))}s",  # whole seconds only
         "--timeout",
         "60s",
         "--latency",
@@ -62,6 +63,15 @@ def run_wrk(
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)
+    return command
+
+
+def run_wrk(
+    url: str, *, headers: dict[str, str], duration: float, connections: int, threads: int
+) -> LoadResult:
+    command = wrk_command(
+        url, headers=headers, duration=duration, connections=connections, threads=threads
+    )
     done = subprocess.run(
         command, capture_output=True, text=True, check=False, timeout=MAX_DURATION + 90
     )
@@ -162,6 +172,37 @@ def run_python_client(
         latency_p90_ms=percentile(latencies, 90) if latencies else None,
         statuses=statuses,
     )
+
+
+def complete_requests(url: str, *, headers: dict[str, str], count: int, concurrency: int) -> float:
+    """Send `count` requests, `concurrency` at a time, each waited for to the end; return
+    the seconds it took. Warms up every worker without leaving requests behind."""
+    _check_target(url)
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    remaining = [count]
+    lock = threading.Lock()
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+        try:
+            while True:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                connection.request("GET", path, headers=headers)
+                connection.getresponse().read()
+        finally:
+            connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started
 
 
 def percentile(ordered: list[float], p: float) -> float:

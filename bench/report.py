@@ -12,6 +12,9 @@ CACHED_SHARE = 0.50
 CONDITIONAL_SHARE = 0.70
 GROWTH_10K = 10.0
 REPLY_GROWTH_10K = 1.5
+# "Bounded peak RSS": a worker serving the largest page stays within this, about 2.5 times
+# what one uses after serving small pages (~50 MiB), so N workers fit in N times 128 MiB.
+RSS_LIMIT_MIB = 128
 
 NOT_IN_RUN = "size not in this run"
 
@@ -51,6 +54,7 @@ class Throughput:
     latency_p50_ms: float | None = None
     latency_p90_ms: float | None = None
     peak_rss_kib: int | None = None  # the largest VmHWM among the workers
+    rss_before_kib: int | None = None  # the same, before the page was served
     note: str = ""
 
 
@@ -170,9 +174,10 @@ def evaluate_targets(run: Run, *, rss_limit_mib: int) -> list[Target]:
     goal = f"Peak RSS per gunicorn worker serving the 10,000-comment post ≤ {rss_limit_mib} MiB"
     heavy = run.throughput("post-10000")
     if heavy and heavy.peak_rss_kib is not None:
-        targets.append(
-            Target(goal, heavy.peak_rss_kib <= rss_limit_mib * 1024, _mib(heavy.peak_rss_kib))
-        )
+        figure = _mib(heavy.peak_rss_kib)
+        if heavy.rss_before_kib is not None:
+            figure += f" ({_mib(heavy.rss_before_kib)} before serving it)"
+        targets.append(Target(goal, heavy.peak_rss_kib <= rss_limit_mib * 1024, figure))
     else:
         targets.append(Target(goal, None, NOT_IN_RUN))
     return targets

@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench import load, report, server
@@ -77,7 +76,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--threads", type=int, help="Threads per worker (default: GUNICORN_THREADS or the config)."
     )
-    parser.add_argument("--rss-limit-mb", type=int, default=256)
+    parser.add_argument(
+        "--rss-limit-mb",
+        type=int,
+        default=report.RSS_LIMIT_MIB,
+        help=f"Peak RSS per worker the memory target allows (default {report.RSS_LIMIT_MIB}).",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--note", action="append", default=[], help="A line for BENCHMARKS.md.")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
@@ -279,7 +283,9 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
     )
 
     if load_tool != "none":
-        run.throughputs = throughput(args, env, workdir, load_tool, posts, reference, largest)
+        run.throughputs = throughput(
+            args, env, workdir, load_tool, posts, reference, largest, workers * threads
+        )
 
     # Inserts last: every page above was measured with exactly its number of comments.
     for size in (reference, largest):
@@ -360,9 +366,12 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
                 if load_tool == "wrk"
                 else f"{args.connections} Python connections for {args.duration:g} s"
             )
-            + " with X-Forwarded-Proto: https, against 127.0.0.1; latency columns are the "
-            "load tool's p50 and p90; the largest post runs last and peak RSS is the "
-            "largest VmHWM among the workers after it"
+            + " with X-Forwarded-Proto: https, against 127.0.0.1, after a warm-up of one "
+            "request per server thread; a slow page runs longer (three rounds of all the "
+            "connections at its warm-up speed, up to 120 s); each run starts once the "
+            "workers are idle; latency columns are the load tool's p50 and p90; the "
+            "largest post runs last and peak RSS is the largest VmHWM among the workers "
+            "after it"
             if load_tool != "none"
             else "not measured (--load-tool none)"
         ),
@@ -393,8 +402,11 @@ def generate_load(args, tool: str, url: str, headers: dict, duration: float) -> 
     )
 
 
-def throughput(args, env, workdir, load_tool, posts, reference, largest):
-    """Serve the scratch site with gunicorn and load it; the largest post goes last."""
+def throughput(args, env, workdir, load_tool, posts, reference, largest, slots: int):
+    """Serve the scratch site with gunicorn and load it; the largest post goes last.
+
+    `slots` is how many requests the server works on at once (workers times threads).
+    """
     results = []
     with server.Gunicorn(env, workdir / "gunicorn.log", HELLO) as gunicorn:
         pids = gunicorn.worker_pids()
@@ -432,13 +444,15 @@ def throughput(args, env, workdir, load_tool, posts, reference, largest):
             if heavy:
                 before = {pid: server.memory_kib(pid)["VmHWM"] for pid in gunicorn.worker_pids()}
             status, _, _ = server.fetch(gunicorn.port, path, extra)
-            log(f"load: {label} ({load_tool}, {args.duration:g} s after a warm-up)")
-            # Every worker thread compiles templates and opens its connections first.
-            warm_up = min(args.duration, max(1.0, args.duration / 5))
-            generate_load(args, load_tool, gunicorn.url(path), {**server.HTTPS, **extra}, warm_up)
-            result = generate_load(
-                args, load_tool, gunicorn.url(path), {**server.HTTPS, **extra}, args.duration
-            )
+            url, headers = gunicorn.url(path), {**server.HTTPS, **extra}
+            # Warm-up: as many requests as the server has threads, each waited for, so
+            # every worker has compiled its templates and opened its connections.
+            batch = load.complete_requests(url, headers=headers, count=slots, concurrency=slots)
+            # A slow page gets a longer run: at least three rounds of all the connections.
+            rounds = 3 * batch * max(1.0, args.connections / slots)
+            duration = min(load.MAX_DURATION, max(args.duration, rounds))
+            log(f"load: {label} ({load_tool}, {duration:.0f} s)")
+            result = generate_load(args, load_tool, url, headers, duration)
             row = report.Throughput(
                 key=key,
                 label=label,
@@ -450,21 +464,26 @@ def throughput(args, env, workdir, load_tool, posts, reference, largest):
                 latency_p50_ms=result.latency_p50_ms,
                 latency_p90_ms=result.latency_p90_ms,
             )
+            notes = []
             if key.startswith("conditional-") and not validators:
-                row.note = "the site sent no ETag or Last-Modified: plain GETs"
+                notes.append("the site sent no ETag or Last-Modified: plain GETs")
+            if duration > args.duration:
+                notes.append(f"a slow page: run for {duration:.0f} s instead of {args.duration:g}")
             if heavy:
                 after = {pid: server.memory_kib(pid)["VmHWM"] for pid in gunicorn.worker_pids()}
                 row.peak_rss_kib = max(after.values())
-                row.note = (
-                    f"peak RSS (VmHWM) per worker before this run "
-                    f"{max(before.values()) / 1024:.0f} MiB, after it "
-                    f"{row.peak_rss_kib / 1024:.0f} MiB ({len(after)} workers, "
-                    f"{sum(after.values()) / 1024:.0f} MiB together)"
+                row.rss_before_kib = max(before.values())
+                notes.append(
+                    f"peak RSS (VmHWM) per worker {row.rss_before_kib / 1024:.0f} MiB before "
+                    f"this page was served, {row.peak_rss_kib / 1024:.0f} MiB after "
+                    f"({len(after)} workers, {sum(after.values()) / 1024:.0f} MiB together)"
                 )
             if result.errors:
-                row.note = (row.note + "; " if row.note else "") + (
-                    f"{result.errors} errors or non-2xx/3xx answers"
-                )
+                notes.append(f"{result.errors} errors or non-2xx/3xx answers")
+            if not result.completed:
+                notes.append(f"no request completed in {duration:.0f} s")
+            row.note = "; ".join(notes)
             results.append(row)
-            time.sleep(1)  # let requests still in flight finish before the next run
+            # The load tool stops at its deadline; requests it gave up on still run.
+            server.wait_until_idle(gunicorn.worker_pids())
     return results

@@ -107,6 +107,32 @@ def child_pids(parent: int) -> list[int]:
     return found
 
 
+def cpu_ticks(pids: list[int]) -> int:
+    """Return the CPU time (user + system, in clock ticks) the processes have used."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def wait_until_idle(pids: list[int], *, timeout: float = 180.0, window: float = 0.5) -> float:
+    """Wait until the processes stop using CPU (requests a load tool gave up on are still
+    being served after it exits); return how long that took."""
+    started = time.monotonic()
+    last = cpu_ticks(pids)
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        now = cpu_ticks(pids)
+        if now - last <= 1:
+            break
+        last = now
+    return time.monotonic() - started
+
+
 def memory_kib(pid: int) -> dict[str, int]:
     """Return VmRSS and VmHWM (peak resident set) of a process, in KiB."""
     values = {}

@@ -63,3 +63,25 @@ def test_nearest_rank_percentile():
     assert load.percentile(samples, 90) == 9.0
     assert load.percentile(samples, 100) == 10.0
     assert load.percentile([3.0], 90) == 3.0
+
+
+def test_wrk_is_given_whole_seconds_and_at_least_a_connection_per_thread():
+    command = load.wrk_command(
+        "http://127.0.0.1:8000/page/",
+        headers={"X-Forwarded-Proto": "https", "If-None-Match": '"abc"'},
+        duration=44.73,
+        connections=1,
+        threads=2,
+    )
+
+    assert command[1:4] == ["-t1", "-c1", "-d45s"]
+    assert command[-5:] == [
+        "-H",
+        "X-Forwarded-Proto: https",
+        "-H",
+        'If-None-Match: "abc"',
+        "http://127.0.0.1:8000/page/",
+    ]
+    assert "-d120s" in load.wrk_command(
+        "http://127.0.0.1:8000/", headers={}, duration=1000, connections=16, threads=2
+    )
