@@ -97,6 +97,14 @@ def _ms(value: float | None) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
+def _ratio(value: float) -> str:
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}" if value >= 0.1 else f"{value:.1%}"
+
+
 def _mib(kib: int | None) -> str:
     return "-" if kib is None else f"{kib / 1024:.0f} MiB"
 
@@ -145,7 +153,7 @@ def evaluate_targets(run: Run, *, rss_limit_mib: int) -> list[Target]:
             continue
         ratio = measured.requests_per_second / hello.requests_per_second
         figure = (
-            f"{measured.requests_per_second:,.0f} req/s = {ratio:.0%} of hello "
+            f"{measured.requests_per_second:,.1f} req/s = {_share(ratio)} of hello "
             f"({hello.requests_per_second:,.0f} req/s)"
         )
         met = ratio >= share and measured.errors == 0
@@ -202,7 +210,7 @@ def table_rows(run: Run) -> list[tuple[str, ...]]:
     for timing in run.timings:
         ratio = ""
         if hello and timing.key != "hello" and not timing.key.startswith("reply-"):
-            ratio = f"{timing.median_ms / hello.median_ms:.1f}"
+            ratio = _ratio(timing.median_ms / hello.median_ms)
         elif timing.key == "hello":
             ratio = "1.0"
         rows.append(
@@ -222,7 +230,7 @@ def table_rows(run: Run) -> list[tuple[str, ...]]:
     for load in run.throughputs:
         share = ""
         if hello_rate and hello_rate.requests_per_second:
-            share = f"{load.requests_per_second / hello_rate.requests_per_second:.0%}"
+            share = _share(load.requests_per_second / hello_rate.requests_per_second)
         rows.append(
             (
                 load.label,

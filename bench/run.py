@@ -346,10 +346,8 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
             f"takes over {args.budget:g} s, at least 5); median and p90; queries counted "
             f"on one more request"
         ),
-        "cold / warm": (
-            "cold: the cache is emptied before every request; warm: the same request again "
-            "and again, so whatever the site caches is cached"
-        ),
+        "cold": "the cache is emptied before every request",
+        "warm": "the same request again and again, so whatever the site caches is cached",
         "conditional GET": (
             "sends back the ETag (If-None-Match) and Last-Modified (If-Modified-Since) of an "
             "earlier answer; the status column shows what the site answered"
