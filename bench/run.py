@@ -448,8 +448,10 @@ def throughput(args, env, workdir, load_tool, posts, reference, largest, slots: 
             batch = load.complete_requests(url, headers=headers, count=slots, concurrency=slots)
             # A slow page gets a longer run: at least three rounds of all the connections.
             rounds = 3 * batch * max(1.0, args.connections / slots)
-            duration = min(load.MAX_DURATION, max(args.duration, rounds))
-            log(f"load: {label} ({load_tool}, {duration:.0f} s)")
+            duration = round(min(load.MAX_DURATION, max(args.duration, rounds)), 1)
+            if load_tool == "wrk":
+                duration = max(1, round(duration))  # wrk takes whole seconds
+            log(f"load: {label} ({load_tool}, {duration:g} s)")
             result = generate_load(args, load_tool, url, headers, duration)
             row = report.Throughput(
                 key=key,
@@ -466,7 +468,7 @@ def throughput(args, env, workdir, load_tool, posts, reference, largest, slots: 
             if key.startswith("conditional-") and not validators:
                 notes.append("the site sent no ETag or Last-Modified: plain GETs")
             if duration > args.duration:
-                notes.append(f"a slow page: run for {duration:.0f} s instead of {args.duration:g}")
+                notes.append(f"a slow page: run for {duration:g} s instead of {args.duration:g}")
             if heavy:
                 after = {pid: server.memory_kib(pid)["VmHWM"] for pid in gunicorn.worker_pids()}
                 row.peak_rss_kib = max(after.values())
@@ -479,7 +481,7 @@ def throughput(args, env, workdir, load_tool, posts, reference, largest, slots: 
             if result.errors:
                 notes.append(f"{result.errors} errors or non-2xx/3xx answers")
             if not result.completed:
-                notes.append(f"no request completed in {duration:.0f} s")
+                notes.append(f"no request completed in {duration:g} s")
             row.note = "; ".join(notes)
             results.append(row)
             # The load tool stops at its deadline; requests it gave up on still run.
