@@ -73,5 +73,21 @@ lock:
 	( echo "# Pinned set that CI tests; regenerate with \`make lock\` after changing pyproject.toml."; \
 	  /tmp/msblog-lock/bin/pip freeze ) > requirements.lock
 
+## Benchmark the post page at 0 to 10,000 comments, in process and under gunicorn, in a
+## scratch database (SQLite under /tmp, or one made and dropped on DATABASE_URL's server);
+## prints the table and writes BENCHMARKS.md. BENCH_ARGS="--quick" for a short run.
+.PHONY: bench serve-prod
+bench: install
+	command -v wrk >/dev/null || apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk) \
+		|| echo "wrk is not available: the benchmark uses its Python load client"
+	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
+
+## Production settings locally: collectstatic, migrate, then gunicorn (config/gunicorn.py).
+## Export DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS first (and DATABASE_URL, CACHE_URL).
+serve-prod: install
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=false $(BIN)/gunicorn -c config/gunicorn.py
+
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 .pytest_cache

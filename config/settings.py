@@ -2,6 +2,8 @@
 
 Every value has a safe development default; production sets DJANGO_DEBUG=false and
 supplies DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see .env.example).
+Several app servers can share one PostgreSQL primary (plus read replicas) and one Redis
+cache; nothing is kept on the app server itself but collected static files.
 """
 
 import os
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, so runserver serves static files as production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "mptt",
@@ -81,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the HTTPS redirect: no session, no database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,17 +117,31 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Persistent connections in production (a connection per request costs a PostgreSQL
+# backend start-up); checked before reuse so a restarted server is not an error page.
+DATABASE_OPTIONS = {
+    "conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+    "conn_health_checks": env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
+}
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        conn_health_checks=True,
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", **DATABASE_OPTIONS
     )
 }
 
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets two test runs share one PostgreSQL server without dropping each other's database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
+
+# Read replicas (comma-separated URLs) become replica_1, replica_2, ...; the router sends
+# reads to them and everything else to the primary. Tests use the primary instead.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    alias = f"replica_{number}"
+    DATABASES[alias] = dj_database_url.parse(url, **DATABASE_OPTIONS)
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(alias)
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,7 +159,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Production serves files collected with content hashes in their names (cached for a
+# year by browsers and CDNs) and pre-compressed; development serves the source files.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Decided when settings load: the test runner turns DEBUG off later, but tests should
+# serve static files as development does (from the source folders, no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -186,14 +220,34 @@ LOGGING = {
 }
 
 # --- Caches ----------------------------------------------------------------------------
-# A shared cache (Redis) makes rate limits hold across processes; local memory otherwise.
-REDIS_URL = os.environ.get("REDIS_URL", "" if DEBUG else "redis://127.0.0.1:6379/0")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A shared cache (Redis) makes rate limits and cached pages hold across processes and
+# servers; local memory (one process only) is for development and tests.
+
+
+def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
+    """Return a CACHES entry for `redis://…` (or `rediss://…`) or `locmem://[name]`."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif scheme == "locmem":
+        cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis://, rediss:// or locmem://, got {url!r}"
+        )
+    if key_prefix:
+        cache["KEY_PREFIX"] = key_prefix
+    return cache
+
+
+# CACHE_URL wins; REDIS_URL is the older name for the same thing.
+CACHE_URL = (
+    os.environ.get("CACHE_URL")
+    or os.environ.get("REDIS_URL")
+    or ("locmem://" if DEBUG else "redis://127.0.0.1:6379/0")
+)
+# Lets several sites (or a benchmark) share one Redis without reading each other's keys.
+CACHES = {"default": cache_from_url(CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""))}
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.

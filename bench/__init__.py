@@ -1,0 +1,1 @@
+"""Benchmark harness: `make bench` or `python -m bench [--quick] [--database-url URL]`."""

@@ -1,0 +1,308 @@
+"""What a benchmark run measured, the issue's targets, and how both are written down."""
+
+import statistics
+from dataclasses import asdict, dataclass, field
+
+from bench.load import percentile
+
+# The issue's targets ("Fast at any thread size").
+MAX_QUERIES = 6
+COLD_1K_MS = 40.0
+CACHED_SHARE = 0.50
+CONDITIONAL_SHARE = 0.70
+GROWTH_10K = 10.0
+REPLY_GROWTH_10K = 1.5
+# "Bounded peak RSS": a worker serving the largest page stays within this, about 2.5 times
+# what one uses after serving small pages (~50 MiB), so N workers fit in N times 128 MiB.
+RSS_LIMIT_MIB = 128
+
+NOT_IN_RUN = "size not in this run"
+
+
+@dataclass
+class Timing:
+    """Repeated requests (or inserts) in one process; times in milliseconds."""
+
+    key: str
+    label: str
+    samples_ms: list[float]
+    queries: int | None
+    status: int | str = ""
+    size: int | None = None
+    note: str = ""
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p90_ms(self) -> float:
+        return percentile(sorted(self.samples_ms), 90)
+
+
+@dataclass
+class Throughput:
+    """A fixed-duration load test against gunicorn."""
+
+    key: str
+    label: str
+    tool: str
+    requests_per_second: float
+    completed: int
+    errors: int
+    status: int | str = ""
+    latency_p50_ms: float | None = None
+    latency_p90_ms: float | None = None
+    peak_rss_kib: int | None = None  # the largest VmHWM among the workers
+    rss_before_kib: int | None = None  # the same, before the page was served
+    note: str = ""
+
+
+@dataclass
+class Run:
+    machine: dict[str, str]
+    method: dict[str, str]
+    timings: list[Timing] = field(default_factory=list)
+    throughputs: list[Throughput] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def timing(self, key: str) -> Timing | None:
+        return next((t for t in self.timings if t.key == key), None)
+
+    def throughput(self, key: str) -> Throughput | None:
+        return next((t for t in self.throughputs if t.key == key), None)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        for timing, row in zip(self.timings, data["timings"], strict=True):
+            row["median_ms"] = timing.median_ms
+            row["p90_ms"] = timing.p90_ms
+        return data
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    met: bool | None  # None: not measured in this run
+    figure: str
+
+    @property
+    def verdict(self) -> str:
+        return {True: "MET", False: "NOT MET", None: "NOT MEASURED"}[self.met]
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}" if value >= 0.1 else f"{value:.1%}"
+
+
+def _mib(kib: int | None) -> str:
+    return "-" if kib is None else f"{kib / 1024:.0f} MiB"
+
+
+def evaluate_targets(run: Run, *, rss_limit_mib: int) -> list[Target]:
+    targets = []
+
+    cold = sorted(
+        (t for t in run.timings if t.key.startswith("post-cold-")), key=lambda t: t.size or 0
+    )
+    if cold and all(t.queries is not None for t in cold):
+        counts = [t.queries for t in cold]
+        figure = ", ".join(f"{t.size:,}: {t.queries}" for t in cold)
+        met = len(set(counts)) == 1 and max(counts) <= MAX_QUERIES
+        targets.append(
+            Target(f"Queries per post page ≤ {MAX_QUERIES}, the same at every size", met, figure)
+        )
+    else:
+        targets.append(Target(f"Queries per post page ≤ {MAX_QUERIES}", None, "not measured"))
+
+    cold_1k, cold_10k = run.timing("post-cold-1000"), run.timing("post-cold-10000")
+    if cold_1k:
+        figure = f"median {_ms(cold_1k.median_ms)} ms"
+        targets.append(
+            Target(
+                f"Post page, 1,000 comments, cold ≤ {COLD_1K_MS:g} ms",
+                cold_1k.median_ms <= COLD_1K_MS,
+                figure,
+            )
+        )
+    else:
+        targets.append(
+            Target(f"Post page, 1,000 comments, cold ≤ {COLD_1K_MS:g} ms", None, NOT_IN_RUN)
+        )
+
+    hello = run.throughput("hello")
+    for key, text, share, needs_304 in (
+        ("post-cached-1000", "Cached post page throughput", CACHED_SHARE, False),
+        ("conditional-1000", "Conditional GET (304) throughput", CONDITIONAL_SHARE, True),
+    ):
+        goal = f"{text} ≥ {share:.0%} of hello"
+        measured = run.throughput(key)
+        if not hello or not measured or not hello.requests_per_second:
+            missing = "no throughput run" if not run.throughputs else "size not in this run"
+            targets.append(Target(goal, None, missing))
+            continue
+        ratio = measured.requests_per_second / hello.requests_per_second
+        figure = (
+            f"{measured.requests_per_second:,.1f} req/s = {_share(ratio)} of hello "
+            f"({hello.requests_per_second:,.0f} req/s)"
+        )
+        met = ratio >= share and measured.errors == 0
+        if needs_304 and measured.status != 304:
+            met = False
+            figure += f"; the site answered {measured.status}, not 304"
+        targets.append(Target(goal, met, figure))
+
+    goal = f"Post page at 10,000 comments ≤ {GROWTH_10K:g}x the 1,000-comment page (cold)"
+    if cold_1k and cold_10k:
+        ratio = cold_10k.median_ms / cold_1k.median_ms
+        figure = f"{_ms(cold_10k.median_ms)} ms / {_ms(cold_1k.median_ms)} ms = {ratio:.1f}x"
+        targets.append(Target(goal, ratio <= GROWTH_10K, figure))
+    else:
+        targets.append(Target(goal, None, NOT_IN_RUN))
+
+    goal = f"Reply insert at 10,000 comments ≤ {REPLY_GROWTH_10K:g}x the insert at 1,000"
+    reply_1k, reply_10k = run.timing("reply-1000"), run.timing("reply-10000")
+    if reply_1k and reply_10k:
+        ratio = reply_10k.median_ms / reply_1k.median_ms
+        figure = f"{_ms(reply_10k.median_ms)} ms / {_ms(reply_1k.median_ms)} ms = {ratio:.2f}x"
+        targets.append(Target(goal, ratio <= REPLY_GROWTH_10K, figure))
+    else:
+        targets.append(Target(goal, None, NOT_IN_RUN))
+
+    goal = f"Peak RSS per gunicorn worker serving the 10,000-comment post ≤ {rss_limit_mib} MiB"
+    heavy = run.throughput("post-10000")
+    if heavy and heavy.peak_rss_kib is not None:
+        figure = _mib(heavy.peak_rss_kib)
+        if heavy.rss_before_kib is not None:
+            figure += f" ({_mib(heavy.rss_before_kib)} before serving it)"
+        targets.append(Target(goal, heavy.peak_rss_kib <= rss_limit_mib * 1024, figure))
+    else:
+        targets.append(Target(goal, None, NOT_IN_RUN))
+    return targets
+
+
+HEADER = (
+    "measurement",
+    "status",
+    "median ms",
+    "p90 ms",
+    "queries",
+    "x hello",
+    "req/s",
+    "% of hello",
+    "peak RSS",
+)
+
+
+def table_rows(run: Run) -> list[tuple[str, ...]]:
+    rows = []
+    hello = run.timing("hello")
+    for timing in run.timings:
+        ratio = ""
+        if hello and timing.key != "hello" and not timing.key.startswith("reply-"):
+            ratio = _ratio(timing.median_ms / hello.median_ms)
+        elif timing.key == "hello":
+            ratio = "1.0"
+        rows.append(
+            (
+                timing.label,
+                str(timing.status),
+                _ms(timing.median_ms),
+                _ms(timing.p90_ms),
+                "-" if timing.queries is None else str(timing.queries),
+                ratio,
+                "",
+                "",
+                "",
+            )
+        )
+    hello_rate = run.throughput("hello")
+    for load in run.throughputs:
+        share = ""
+        if hello_rate and hello_rate.requests_per_second:
+            share = _share(load.requests_per_second / hello_rate.requests_per_second)
+        rows.append(
+            (
+                load.label,
+                str(load.status),
+                _ms(load.latency_p50_ms),
+                _ms(load.latency_p90_ms),
+                "",
+                "",
+                f"{load.requests_per_second:,.1f}",
+                share,
+                _mib(load.peak_rss_kib) if load.peak_rss_kib is not None else "",
+            )
+        )
+    return rows
+
+
+def text_table(run: Run) -> str:
+    rows = [HEADER, *table_rows(run)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [
+            cell.ljust(width) if column == 0 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(run: Run) -> str:
+    lines = [
+        "| " + " | ".join(HEADER) + " |",
+        "| --- |" + " ---: |" * (len(HEADER) - 1),
+    ]
+    for row in table_rows(run):
+        lines.append("| " + " | ".join(cell or " " for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def target_lines(targets: list[Target]) -> list[str]:
+    return [f"{target.verdict}: {target.text} (measured: {target.figure})" for target in targets]
+
+
+def markdown(run: Run, targets: list[Target]) -> str:
+    machine = run.machine
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`python -m bench`) on {machine['date']}"
+        f" at commit {machine['commit']}.",
+        "",
+    ]
+    lines += [f"> {note}" for note in run.notes]
+    if run.notes:
+        lines.append("")
+    lines += ["## Machine", ""]
+    lines += [
+        f"- {name}: {value}" for name, value in machine.items() if name not in {"date", "commit"}
+    ]
+    lines += ["", "## Method", ""]
+    lines += [f"- {name}: {value}" for name, value in run.method.items()]
+    lines += ["", "## Results", "", markdown_table(run), ""]
+    notes = [t for t in run.timings if t.note] + [t for t in run.throughputs if t.note]
+    for item in notes:
+        lines.append(f"- {item.label}: {item.note}")
+    if notes:
+        lines.append("")
+    lines += ["## Targets", ""]
+    lines += [
+        f"- **{target.verdict}**: {target.text} (measured: {target.figure})" for target in targets
+    ]
+    lines.append("")
+    return "\n".join(lines)
