@@ -29,7 +29,7 @@ class PostQuerySet(models.QuerySet):
         """
         return (
             self.select_related("author", "series")
-            .prefetch_related("post_hashtags__hashtag")
+            .prefetch_related(_hashtags_in_order())
             .with_comment_count()
             .order_by("-published_at", "-pk")
         )
@@ -39,7 +39,7 @@ class PostQuerySet(models.QuerySet):
         from blog.models import Citation
 
         return self.select_related("author", "series").prefetch_related(
-            "post_hashtags__hashtag",
+            _hashtags_in_order(),
             Prefetch(
                 "citations",
                 queryset=Citation.objects.select_related("paper").prefetch_related(
@@ -47,3 +47,10 @@ class PostQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+
+def _hashtags_in_order() -> Prefetch:
+    """Prefetch a post's hashtag links with their hashtags, in one query."""
+    from blog.models import PostHashtag
+
+    return Prefetch("post_hashtags", queryset=PostHashtag.objects.select_related("hashtag"))

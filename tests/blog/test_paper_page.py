@@ -155,9 +155,9 @@ def test_paper_page_query_count_is_the_same_for_1_and_10_citing_posts(client, au
     ten = queries()
 
     assert one == ten
-    # paper, abstract sections, posts, their hashtag links, hashtags, and the sidebar's
+    # paper, abstract sections, posts, their hashtags (with the links), and the sidebar's
     # three queries (recent posts, recent comments, archive years)
-    assert ten == 8
+    assert ten == 7
 
 
 # Downloads

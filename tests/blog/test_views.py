@@ -138,13 +138,14 @@ def test_home_is_paginated(client, author, settings):
 
 def test_home_query_count_does_not_grow_with_posts(client, author, django_assert_num_queries):
     PostFactory.create_batch(2, author=author, tags=["MSResearch"])
-    # count, posts, post hashtags, hashtags; sidebar: recent posts, recent comments, years
-    with django_assert_num_queries(7):
+    # count, posts, their hashtags (with the links); sidebar: recent posts, recent
+    # comments, years
+    with django_assert_num_queries(6):
         client.get("/")
 
     for post in PostFactory.create_batch(8, author=author, tags=["MSResearch", "NMO"]):
         CommentFactory(post=post)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/")
 
 
@@ -363,10 +364,10 @@ def detail_queries(client, url: str) -> int:
 
 def test_post_page_query_count_is_the_same_for_0_13_and_500_comments(client, full_post):
     url = full_post.get_absolute_url()
-    # post, its hashtag links, hashtags, citations with papers, abstract sections, comments;
-    # the sidebar: recent posts, recent comments, archive years
+    # post, its hashtags (with the links), citations with papers, abstract sections,
+    # comments; the sidebar: recent posts, recent comments, archive years
     none = detail_queries(client, url)
-    assert none == 9
+    assert none == 8
 
     add_comments(full_post, 10)
     CommentFactory(post=full_post, status=Comment.Status.PENDING)
