@@ -37,6 +37,12 @@ urlpatterns = [
     path("<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive-year"),
     path("<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive-month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post-detail"),
+    # Long discussions continue on pages of their own; page 1 is the post's own URL.
+    path(
+        "<yyyy:year>/<mm:month>/<slug:slug>/comment-page-<int:page>/",
+        views.PostDetailView.as_view(),
+        name="post-comments-page",
+    ),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("tags/<slug:slug>/", views.HashtagDetailView.as_view(), name="hashtag-detail"),

@@ -13,11 +13,10 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 
 from authors.models import Author
 from blog import citations, search
+from blog.discussion import build_discussion
 from blog.models import Hashtag, Paper, Post, Series
 from blog.structured_data import paper_page_json_ld, post_json_ld
 from comments.forms import CommentForm
-from comments.models import Comment
-from comments.thread import build_thread, published_count
 
 
 class PostViewMixin:
@@ -30,6 +29,8 @@ class PostViewMixin:
 # for_listing() groups by post to count comments, and Django drops Meta.ordering from
 # GROUP BY queries, so lists of posts state their order.
 NEWEST_FIRST = ("-published_at", "-pk")
+
+POST_URL_KWARGS = ("year", "month", "slug")
 
 
 class PaginatedMixin:
@@ -83,6 +84,14 @@ class SearchView(PaginatedMixin, ListView):
 
 
 class PostDetailView(PostViewMixin, DetailView):
+    """A post with one page of its discussion (`page` in the URL; page 1 is the post)."""
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("page") == 1:  # page 1 has one address: the post's own
+            url = reverse("blog:post-detail", kwargs={k: kwargs[k] for k in POST_URL_KWARGS})
+            return redirect(url, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         # The URL carries the local (Europe/London) year and month of publication, as
         # Post.get_absolute_url writes it; Django converts these lookups to local time.
@@ -97,10 +106,10 @@ class PostDetailView(PostViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        thread = build_thread(Comment.objects.for_post(self.object))
-        context["thread"] = thread
-        context["comment_count"] = published_count(thread)
-        context["structured_data"] = post_json_ld(self.object, thread, self.request)
+        origin = self.request.build_absolute_uri("/").rstrip("/")
+        discussion = build_discussion(self.object, self.kwargs.get("page", 1), origin)
+        context["discussion"] = discussion
+        context["structured_data"] = post_json_ld(self.object, discussion, self.request)
         context["comment_form"] = CommentForm(post=self.object)
         return context
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.models import Post
 from comments.forms import CommentForm
@@ -12,6 +12,7 @@ from comments.models import Comment
 from comments.moderation import CommentRefused, Submission, client_ip
 from comments.notifications import comment_from_token
 from comments.services import comment_submit, comments_unsubscribe
+from comments.thread import located_url
 
 AWAITING_MODERATION = (
     "Thank you. Your comment is awaiting moderation and will appear once approved."
@@ -52,7 +53,8 @@ def post_comment(request, post_pk):
         form.add_error(None, refusal.message)
         return _form_page(request, post, form, parent=form.parent_comment, status=refusal.status)
     if comment.status == Comment.Status.PUBLISHED:
-        return HttpResponseRedirect(comment.get_absolute_url())
+        # Straight to the comment page that shows it (comment pages shift as threads grow).
+        return HttpResponseRedirect(located_url(Comment.objects.located().get(pk=comment.pk)))
     # Pending and spam look the same to the commenter: spam is never announced.
     messages.info(request, AWAITING_MODERATION)
     return HttpResponseRedirect(post.get_absolute_url() + "#comments")
@@ -84,3 +86,15 @@ def unsubscribe(request, token):
         comments_unsubscribe(comment=comment)
         done = True
     return render(request, "comments/unsubscribe.html", {"comment": comment, "done": done})
+
+
+@require_safe
+def permalink(request, pk):
+    """Send a comment's stable address (`/comments/<pk>/`) to the comment page holding it.
+
+    One query finds the comment, checks readers can see it on the post page, and counts
+    the comments shown before it, which gives its page. 302, as the page changes when
+    the thread grows.
+    """
+    comment = get_object_or_404(Comment.objects.located(), pk=pk)
+    return HttpResponseRedirect(located_url(comment))

@@ -235,5 +235,9 @@ COMMENTS_RATE_WINDOW_SECONDS = env_int("COMMENTS_RATE_WINDOW_SECONDS", 3600)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
 COMMENTS_TRUSTED_PROXY_COUNT = env_int("COMMENTS_TRUSTED_PROXY_COUNT", 0)
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# A post's comments are shown in pages of this many (in tree order; page 1 is the post).
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 200)
+if COMMENTS_PER_PAGE < 1:
+    raise ImproperlyConfigured("COMMENTS_PER_PAGE must be at least 1.")
 # Absolute base of links in emails (no request is at hand when they are sent).
 BLOG_BASE_URL = os.environ.get("BLOG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

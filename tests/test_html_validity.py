@@ -61,10 +61,12 @@ def reader_pages(seed_post) -> dict[str, str]:
     return pages
 
 
-def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path):
+def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path, settings):
     require_checker()
+    settings.COMMENTS_PER_PAGE = 5  # the seed's 13 comments on pages, with their links
+    pages = {**reader_pages(seed_post), "comment-page": seed_post.comments_page_url(2)}
     files = []
-    for name, url in reader_pages(seed_post).items():
+    for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, url
         path = tmp_path / f"{name}.html"

@@ -96,7 +96,10 @@ def test_comment_feed_lists_published_comments_with_permalinks(client, seed_post
 
     assert len(feed.entries) == 12
     links = {entry.link for entry in feed.entries}
-    assert f"http://testserver{seed_post.get_absolute_url()}#comment-{voltaire.pk}" in links
+    # Each links to the comment's stable address, which leads to the page showing it.
+    assert f"http://testserver/comments/{voltaire.pk}/" in links
+    landing = client.get(f"/comments/{voltaire.pk}/")
+    assert landing["Location"] == f"{seed_post.get_absolute_url()}#comment-{voltaire.pk}"
     assert all(entry.author == "Anonymous" for entry in feed.entries)
 
 

@@ -272,7 +272,7 @@ def test_each_comment_is_an_article_with_author_permalink_and_body(client, post)
     assert [a["id"] for a in articles] == [f"comment-{named.pk}", f"comment-{anonymous.pk}"]
     first = articles[0]
     assert first.select_one(".comment-author").string == "Dre"
-    assert first.find("a", href=f"#comment-{named.pk}")
+    assert first.find("a", href=f"/comments/{named.pk}/")
     body = first.select_one(".comment-body")
     assert [str(p) for p in body.find_all("p")] == [
         "<p>First line<br/>\nsecond line</p>",
@@ -383,7 +383,8 @@ def test_post_page_query_count_is_the_same_for_0_13_and_500_comments(client, ful
     assert none == thirteen == five_hundred
 
 
-def test_five_hundred_comments_all_render_nested(client, post):
+def test_five_hundred_comments_all_render_nested(client, post, settings):
+    settings.COMMENTS_PER_PAGE = 500
     add_comments(post, 500)
 
     soup = page(client, post.get_absolute_url())
