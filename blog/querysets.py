@@ -8,6 +8,12 @@ class PostQuerySet(models.QuerySet):
         """Posts readers may see: published status and a publication time not in the future."""
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Posts with published status dated in the future, the next one due first."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).order_by("published_at", "pk")
+
     def drafts(self):
         return self.filter(status=self.model.Status.DRAFT)
 

@@ -176,6 +176,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SECURE_REFERRER_POLICY = "same-origin"
+# A comment sent from a cached post page without JavaScript has no CSRF token yet: it
+# comes back, filled in, with one (comments.views.csrf_failure); other refusals are 403.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -194,6 +197,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cached pages and fragments are keyed by version tokens (blog/caching.py), so a change
+# retires them at once; this only bounds how long unused entries stay (seconds).
+BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
+# How long a shared cache (a CDN) may serve a page to readers without cookies (s-maxage).
+BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.

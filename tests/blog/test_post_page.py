@@ -6,9 +6,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db import connection
 from django.template import Context, Template
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog import citations
@@ -20,7 +18,7 @@ from tests.factories import (
     PostFactory,
     SeriesFactory,
 )
-from tests.html import page, text_of
+from tests.html import page, text_of, warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -369,9 +367,7 @@ def test_script_in_a_comment_is_shown_as_text_not_run(client, post):
 
 def test_series_post_page_query_count_does_not_grow_with_papers_or_folds(client, author):
     def queries(post) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(post.get_absolute_url()).status_code == 200
-        return len(captured)
+        return warm_queries(client, post.get_absolute_url())
 
     small = PostFactory(author=author, series=SeriesFactory(), tags=["MSResearch"])
     CitationFactory(post=small)
