@@ -241,11 +241,18 @@ class Post(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        return reverse("blog:post-detail", kwargs=self._url_kwargs())
+
+    def comments_page_url(self, number: int) -> str:
+        """Return the address of comment page `number`; page 1 is the post's own page."""
+        if number == 1:
+            return self.get_absolute_url()
+        return reverse("blog:post-comments-page", kwargs={**self._url_kwargs(), "page": number})
+
+    def _url_kwargs(self) -> dict:
+        # The local (Europe/London) year and month of publication, as readers see it.
         local = timezone.localtime(self.published_at)
-        return reverse(
-            "blog:post-detail",
-            kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
-        )
+        return {"year": local.year, "month": f"{local.month:02d}", "slug": self.slug}
 
     def is_published(self) -> bool:
         """Return True if readers can see the post now."""

@@ -8,6 +8,12 @@ class PostQuerySet(models.QuerySet):
         """Posts readers may see: published status and a publication time not in the future."""
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Posts with published status dated in the future, the next one due first."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).order_by("published_at", "pk")
+
     def drafts(self):
         return self.filter(status=self.model.Status.DRAFT)
 
@@ -29,7 +35,7 @@ class PostQuerySet(models.QuerySet):
         """
         return (
             self.select_related("author", "series")
-            .prefetch_related("post_hashtags__hashtag")
+            .prefetch_related(_hashtags_in_order())
             .with_comment_count()
             .order_by("-published_at", "-pk")
         )
@@ -39,7 +45,7 @@ class PostQuerySet(models.QuerySet):
         from blog.models import Citation
 
         return self.select_related("author", "series").prefetch_related(
-            "post_hashtags__hashtag",
+            _hashtags_in_order(),
             Prefetch(
                 "citations",
                 queryset=Citation.objects.select_related("paper").prefetch_related(
@@ -47,3 +53,10 @@ class PostQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+
+def _hashtags_in_order() -> Prefetch:
+    """Prefetch a post's hashtag links with their hashtags, in one query."""
+    from blog.models import PostHashtag
+
+    return Prefetch("post_hashtags", queryset=PostHashtag.objects.select_related("hashtag"))

@@ -15,7 +15,7 @@ from blog.citations import abstract_text, partial_iso_date
 from blog.markup import post_body_text
 from blog.models import Paper, Post
 from blog.text import split_paragraphs
-from comments.thread import REMOVED_TEXT, ThreadNode, published_count
+from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
 
 # Inside <script> the HTML parser only looks for "</script"; escaping these three keeps any
 # text (a comment containing </script> or <!--) inside the JSON string where it belongs.
@@ -47,11 +47,12 @@ def post_description(post: Post) -> str:
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
 
 
-def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
-    """Describe a post, its cited papers and its visible discussion as a BlogPosting.
+def post_json_ld(post: Post, discussion, request) -> dict:
+    """Describe a post, its cited papers and the page's comments as a BlogPosting.
 
     The page it is the main entity of carries the breadcrumb trail to it, so the page
-    needs only one JSON-LD block.
+    needs only one JSON-LD block. `discussion` is the page's `blog.discussion.Discussion`:
+    its comments, and the count of the whole thread.
 
     `post` should come from `Post.objects.for_detail()`, or this runs queries.
     """
@@ -85,8 +86,8 @@ def post_json_ld(post: Post, thread: list[ThreadNode], request) -> dict:
         "keywords": [hashtag.name for hashtag in post.hashtag_list()],
         "articleBody": post_body_text(post.body, post.body_format),
         "citation": [paper_json_ld(paper) for paper in post.paper_list()],
-        "commentCount": published_count(thread),
-        "comment": _comments_json_ld(thread, url),
+        "commentCount": discussion.comment_count,
+        "comment": discussion.comments_json_ld,
     }
     if post.series:
         data["articleSection"] = post.series.name
@@ -158,28 +159,40 @@ def paper_json_ld(paper: Paper) -> dict:
     return data
 
 
-def _comments_json_ld(thread: list[ThreadNode], post_url: str) -> list[dict]:
-    """Nest the flat thread again: each comment carries its replies in its own `comment`."""
+def comments_json_ld(page: ThreadPage, page_url) -> list[dict]:
+    """Describe a page of comments as schema.org Comments, each reply inside its parent.
+
+    A reply whose parent is on an earlier page names it as its `parentItem` instead.
+    `page_url(number)` must return absolute URLs.
+    """
     top_level: list[dict] = []
-    # open_lists[d] is the list that receives comments of depth d.
-    open_lists = [top_level]
-    for node in thread:
-        item = _comment_json_ld(node, post_url)
-        del open_lists[node.depth + 1 :]
-        open_lists[node.depth].append(item)
-        if node.opens_replies:
-            open_lists.append(item.setdefault("comment", []))
+    items: dict[int, dict] = {}
+    here = page_url(page.number)
+    zone = timezone.get_current_timezone()
+    for node in page.nodes:
+        item = _comment_json_ld(node, here, zone)
+        if page.on_page(node.parent_index):
+            items[node.parent_index].setdefault("comment", []).append(item)
+        else:
+            if node.parent_index is not None:
+                parent_page = page_url(page.page_of(node.parent_index))
+                item["parentItem"] = {
+                    "@type": "Comment",
+                    "url": f"{parent_page}#{node.parent_anchor}",
+                }
+            top_level.append(item)
+        items[node.index] = item
     return top_level
 
 
-def _comment_json_ld(node: ThreadNode, post_url: str) -> dict:
+def _comment_json_ld(node: ThreadNode, page_url: str, zone) -> dict:
     comment = node.comment
-    item = {"@type": "Comment", "url": f"{post_url}#{comment.anchor}"}
+    item = {"@type": "Comment", "url": f"{page_url}#{comment.anchor}"}
     if node.removed:
         item["text"] = REMOVED_TEXT
         return item
     item["text"] = comment.body
     item["author"] = {"@type": "Person", "name": comment.display_name}
     if comment.created_at:
-        item["dateCreated"] = timezone.localtime(comment.created_at).isoformat()
+        item["dateCreated"] = comment.created_at.astimezone(zone).isoformat()
     return item

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from blog import feeds, views
+from blog.caching import cached_feed, conditional_on_site
 
 
 class FourDigitYearConverter:
@@ -31,31 +32,69 @@ register_converter(TwoDigitMonthConverter, "mm")
 app_name = "blog"
 
 urlpatterns = [
-    path("", views.PostListView.as_view(), name="post-list"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("", conditional_on_site(views.PostListView.as_view()), name="post-list"),
+    path("search/", conditional_on_site(views.SearchView.as_view()), name="search"),
     path("preview/<int:pk>/", views.PostPreviewView.as_view(), name="post-preview"),
-    path("<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive-year"),
-    path("<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive-month"),
+    path(
+        "<yyyy:year>/",
+        conditional_on_site(views.PostYearArchiveView.as_view()),
+        name="archive-year",
+    ),
+    path(
+        "<yyyy:year>/<mm:month>/",
+        conditional_on_site(views.PostMonthArchiveView.as_view()),
+        name="archive-month",
+    ),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post-detail"),
-    path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
-    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
-    path("tags/<slug:slug>/", views.HashtagDetailView.as_view(), name="hashtag-detail"),
-    path("papers/<int:pk>/", views.PaperDetailView.as_view(), name="paper-detail"),
-    # Feeds: RSS at .../feed/, Atom at .../feed/atom/.
-    path("feed/", feeds.PostFeed(), name="post-feed"),
-    path("feed/atom/", feeds.AtomPostFeed(), name="post-feed-atom"),
-    path("tags/<slug:slug>/feed/", feeds.HashtagPostFeed(), name="hashtag-feed"),
-    path("tags/<slug:slug>/feed/atom/", feeds.AtomHashtagPostFeed(), name="hashtag-feed-atom"),
-    path("authors/<slug:slug>/feed/", feeds.AuthorPostFeed(), name="author-feed"),
-    path("authors/<slug:slug>/feed/atom/", feeds.AtomAuthorPostFeed(), name="author-feed-atom"),
+    # Long discussions continue on pages of their own; page 1 is the post's own URL.
+    path(
+        "<yyyy:year>/<mm:month>/<slug:slug>/comment-page-<int:page>/",
+        views.PostDetailView.as_view(),
+        name="post-comments-page",
+    ),
+    path(
+        "authors/<slug:slug>/",
+        conditional_on_site(views.AuthorDetailView.as_view()),
+        name="author-detail",
+    ),
+    path(
+        "series/<slug:slug>/",
+        conditional_on_site(views.SeriesDetailView.as_view()),
+        name="series-detail",
+    ),
+    path(
+        "tags/<slug:slug>/",
+        conditional_on_site(views.HashtagDetailView.as_view()),
+        name="hashtag-detail",
+    ),
+    path(
+        "papers/<int:pk>/",
+        conditional_on_site(views.PaperDetailView.as_view()),
+        name="paper-detail",
+    ),
+    # Feeds: RSS at .../feed/, Atom at .../feed/atom/, cached per version (blog.caching).
+    path("feed/", cached_feed(feeds.PostFeed()), name="post-feed"),
+    path("feed/atom/", cached_feed(feeds.AtomPostFeed()), name="post-feed-atom"),
+    path("tags/<slug:slug>/feed/", cached_feed(feeds.HashtagPostFeed()), name="hashtag-feed"),
+    path(
+        "tags/<slug:slug>/feed/atom/",
+        cached_feed(feeds.AtomHashtagPostFeed()),
+        name="hashtag-feed-atom",
+    ),
+    path("authors/<slug:slug>/feed/", cached_feed(feeds.AuthorPostFeed()), name="author-feed"),
+    path(
+        "authors/<slug:slug>/feed/atom/",
+        cached_feed(feeds.AtomAuthorPostFeed()),
+        name="author-feed-atom",
+    ),
     path(
         "<yyyy:year>/<mm:month>/<slug:slug>/comments/feed/",
-        feeds.PostCommentFeed(),
+        cached_feed(feeds.PostCommentFeed(), per_post=True),
         name="post-comments-feed",
     ),
     path(
         "<yyyy:year>/<mm:month>/<slug:slug>/comments/feed/atom/",
-        feeds.AtomPostCommentFeed(),
+        cached_feed(feeds.AtomPostCommentFeed(), per_post=True),
         name="post-comments-feed-atom",
     ),
     # A cited paper for reference managers.

@@ -13,11 +13,11 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 
 from authors.models import Author
 from blog import citations, search
+from blog.caching import PostPageCaching, no_store, origin_of
+from blog.discussion import Discussion, build_discussion
 from blog.models import Hashtag, Paper, Post, Series
 from blog.structured_data import paper_page_json_ld, post_json_ld
 from comments.forms import CommentForm
-from comments.models import Comment
-from comments.thread import build_thread, published_count
 
 
 class PostViewMixin:
@@ -30,6 +30,8 @@ class PostViewMixin:
 # for_listing() groups by post to count comments, and Django drops Meta.ordering from
 # GROUP BY queries, so lists of posts state their order.
 NEWEST_FIRST = ("-published_at", "-pk")
+
+POST_URL_KWARGS = ("year", "month", "slug")
 
 
 class PaginatedMixin:
@@ -83,6 +85,26 @@ class SearchView(PaginatedMixin, ListView):
 
 
 class PostDetailView(PostViewMixin, DetailView):
+    """A post with one page of its discussion (`page` in the URL; page 1 is the post).
+
+    The discussion comes from the cache when nothing changed (`blog.caching`), and a
+    reader revalidating an unchanged page gets 304 without a database query.
+    """
+
+    use_cache = True
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("page") == 1:  # page 1 has one address: the post's own
+            url = reverse("blog:post-detail", kwargs={k: kwargs[k] for k in POST_URL_KWARGS})
+            return redirect(url, permanent=True)
+        self.caching = PostPageCaching(request, kwargs["slug"]) if self.use_cache else None
+        if self.caching and (not_modified := self.caching.not_modified()) is not None:
+            return not_modified
+        response = super().get(request, *args, **kwargs)
+        if self.caching:
+            self.caching.finish(response, self.object)
+        return response
+
     def get_queryset(self):
         # The URL carries the local (Europe/London) year and month of publication, as
         # Post.get_absolute_url writes it; Django converts these lookups to local time.
@@ -95,12 +117,17 @@ class PostDetailView(PostViewMixin, DetailView):
             )
         )
 
+    def get_discussion(self) -> Discussion:
+        number = self.kwargs.get("page", 1)
+        if self.caching:
+            return self.caching.discussion(self.object, number)
+        return build_discussion(self.object, number, origin_of(self.request))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        thread = build_thread(Comment.objects.for_post(self.object))
-        context["thread"] = thread
-        context["comment_count"] = published_count(thread)
-        context["structured_data"] = post_json_ld(self.object, thread, self.request)
+        discussion = self.get_discussion()
+        context["discussion"] = discussion
+        context["structured_data"] = post_json_ld(self.object, discussion, self.request)
         context["comment_form"] = CommentForm(post=self.object)
         return context
 
@@ -109,8 +136,11 @@ class PostPreviewView(PostDetailView):
     """Staff see any post, drafts and scheduled posts included, as readers will see it.
 
     Anonymous visitors are sent to the admin login; signed-in users who may not view
-    posts in the admin get 403. Search engines are told not to index the preview.
+    posts in the admin get 403. Search engines are told not to index the preview, and
+    nothing about it is cached.
     """
+
+    use_cache = False
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -120,7 +150,7 @@ class PostPreviewView(PostDetailView):
             raise PermissionDenied
         response = super().dispatch(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return no_store(response)
 
     def get_queryset(self):
         return Post.objects.for_detail()

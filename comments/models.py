@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
 from comments.querysets import CommentManager
@@ -75,7 +76,8 @@ class Comment(MPTTModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#{self.anchor}"
+        """Return the comment's stable address, which redirects to the page showing it."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def anchor(self) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from blog.caching import posts_changed
 from comments.models import Comment
 from comments.moderation import (
     Submission,
@@ -204,5 +205,13 @@ def comments_unsubscribe(*, comment: Comment) -> int:
 
 @transaction.atomic
 def comments_set_status(queryset, status: str) -> int:
-    """Moderate many comments at once (approve, spam, remove, restore); return how many."""
-    return queryset.exclude(status=status).update(status=status)
+    """Moderate many comments at once (approve, spam, remove, restore); return how many.
+
+    One UPDATE, which sends no signals, so the posts' cached pages are retired here.
+    """
+    changing = queryset.exclude(status=status)
+    post_ids = set(changing.values_list("post_id", flat=True).distinct())
+    count = changing.update(status=status, updated_at=timezone.now())
+    if count:
+        posts_changed(post_ids)
+    return count

@@ -210,6 +210,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SECURE_REFERRER_POLICY = "same-origin"
+# A comment sent from a cached post page without JavaScript has no CSRF token yet: it
+# comes back, filled in, with one (comments.views.csrf_failure); other refusals are 403.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -248,6 +251,11 @@ CACHE_URL = (
 )
 # Lets several sites (or a benchmark) share one Redis without reading each other's keys.
 CACHES = {"default": cache_from_url(CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""))}
+# Cached pages and fragments are keyed by version tokens (blog/caching.py), so a change
+# retires them at once; this only bounds how long unused entries stay (seconds).
+BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
+# How long a shared cache (a CDN) may serve a page to readers without cookies (s-maxage).
+BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.
@@ -289,5 +297,9 @@ COMMENTS_RATE_WINDOW_SECONDS = env_int("COMMENTS_RATE_WINDOW_SECONDS", 3600)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
 COMMENTS_TRUSTED_PROXY_COUNT = env_int("COMMENTS_TRUSTED_PROXY_COUNT", 0)
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# A post's comments are shown in pages of this many (in tree order; page 1 is the post).
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 200)
+if COMMENTS_PER_PAGE < 1:
+    raise ImproperlyConfigured("COMMENTS_PER_PAGE must be at least 1.")
 # Absolute base of links in emails (no request is at hand when they are sent).
 BLOG_BASE_URL = os.environ.get("BLOG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

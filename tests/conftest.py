@@ -1,12 +1,22 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 
 from tests.factories import AuthorFactory, PostFactory
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_PATH = FIXTURES_DIR / "clinicspeak-alemtuzumab-nmo.txt"
 SAMPLES_DIR = FIXTURES_DIR / "samples"
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Start every test with empty caches: cached pages are keyed by post ids, which a
+    rolled-back test database hands out again."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

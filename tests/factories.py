@@ -1,4 +1,5 @@
 import datetime
+import random
 
 import factory
 from django.utils import timezone
@@ -101,3 +102,72 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"Comment number {n}.")
     status = Comment.Status.PUBLISHED
     created_at = factory.LazyFunction(timezone.now)
+
+
+def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comment]:
+    """Store `count` comments on `post` as nested threads in one bulk insert; return them.
+
+    For long threads, where saving one comment at a time (each insert shifting the tree)
+    takes too long. The nested-set fields are computed here, from a random but
+    reproducible shape: each new comment replies to something on the current path of the
+    tree (at most COMMENTS_MAX_DEPTH deep) or starts a thread. `statuses`, if given, maps
+    the position of a comment in tree order (0-based) to its status; the rest are
+    published. Returned in tree order, with primary keys.
+    """
+    from django.conf import settings
+    from django.db import transaction
+    from django.db.models import Max
+
+    from comments.rendering import render_comment_body
+
+    rng = random.Random(seed)
+    statuses = statuses or {}
+    start = timezone.now() - datetime.timedelta(days=1)
+    parents: list[int | None] = []
+    path: list[int] = []
+    for index in range(count):
+        del path[rng.randint(0, min(len(path), settings.COMMENTS_MAX_DEPTH - 1)) :]
+        parents.append(path[-1] if path else None)
+        path.append(index)
+    children: dict[int | None, list[int]] = {}
+    for index, parent in enumerate(parents):
+        children.setdefault(parent, []).append(index)
+
+    with transaction.atomic():
+        next_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+        rows: list[Comment] = []
+
+        def place(index: int, tree_id: int, lft: int, level: int) -> int:
+            """Append the subtree of `index` in tree order; return the next free number."""
+            body = f"Comment number {index} in a long thread."
+            comment = Comment(
+                post=post,
+                author_name=f"Reader {index % 37}",
+                body=body,
+                body_html=render_comment_body(body),
+                status=statuses.get(len(rows), Comment.Status.PUBLISHED),
+                created_at=start + datetime.timedelta(seconds=index),
+                tree_id=tree_id,
+                lft=lft,
+                level=level,
+                rght=0,
+            )
+            comment._index = index
+            rows.append(comment)
+            position = lft + 1
+            for child in children.get(index, []):
+                position = place(child, tree_id, position, level + 1)
+            comment.rght = position
+            return position + 1
+
+        for offset, root in enumerate(children.get(None, [])):
+            place(root, next_tree + offset, 1, 0)
+        # One insert per level, so every reply points at a parent that has its key.
+        by_index = {comment._index: comment for comment in rows}
+        for level in range(max((comment.level for comment in rows), default=-1) + 1):
+            batch = [comment for comment in rows if comment.level == level]
+            for comment in batch:
+                parent = parents[comment._index]
+                comment.parent = by_index[parent] if parent is not None else None
+            Comment.objects.bulk_create(batch, batch_size=500)
+    return rows

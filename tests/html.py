@@ -45,3 +45,20 @@ def form_data(form) -> dict[str, list[str]]:
             values = [option.get("value", option.get_text()) for option in selected]
         data.setdefault(name, []).extend(values)
     return data
+
+
+def warm_queries(client, url: str, data=None) -> int:
+    """GET a URL twice and return how many queries the second request ran.
+
+    The first request fills the caches (sidebar, site and post versions, the cached
+    discussion), so the count is what every later reader pays until something changes;
+    a cold cache adds a constant few, counted in tests/blog/test_caching.py. Checks
+    both requests answer 200.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url, data).status_code == 200, url
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, data).status_code == 200, url
+    return len(captured)

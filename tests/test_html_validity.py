@@ -91,13 +91,18 @@ def reader_pages(seed_post) -> dict[str, str]:
     return pages
 
 
-def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path):
+def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path, settings):
     require_checker()
+    settings.COMMENTS_PER_PAGE = 5  # the seed's 13 comments on pages, with their links
     markdown_post = PostFactory(
         author=seed_post.author, body=MARKDOWN_BODY, body_format=Post.BodyFormat.MARKDOWN
     )
     markdown_post.post_hashtags.create(hashtag=seed_post.hashtag_list()[0], position=0)
-    pages = {**reader_pages(seed_post), "markdown-post": markdown_post.get_absolute_url()}
+    pages = {
+        **reader_pages(seed_post),
+        "markdown-post": markdown_post.get_absolute_url(),
+        "comment-page": seed_post.comments_page_url(2),
+    }
     files = []
     for name, url in pages.items():
         response = client.get(url)

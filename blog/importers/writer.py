@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from authors.models import Author
+from blog.caching import posts_changed
 from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
 from blog.importers.parser import HASHTAG, _dedupe
 from blog.models import (
@@ -178,6 +179,12 @@ def import_post(
 
     if action == UPDATED and not changes:
         action = UNCHANGED
+    if changes:
+        # Saves retire cached pages themselves (blog.signals); bulk inserts (links,
+        # abstracts) do not. Other posts citing a paper whose abstract changed show it
+        # at once (the post part of a page is never cached), and retiring this post
+        # retires the site version their ETags include.
+        posts_changed([post.pk])
     return ImportResult(post=post, action=action, changes=changes)
 
 

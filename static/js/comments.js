@@ -1,5 +1,6 @@
 // Inline replies. Without JavaScript, each "Reply" link opens a page with the reply form;
 // with it, the one comment form on the page moves under the comment being answered.
+// Also fetches the form's CSRF token when it is sent (see below).
 (function () {
   "use strict";
   const form = document.querySelector("form.comment-form");
@@ -34,6 +35,34 @@
     link.closest(".comment-actions").after(form);
     form.querySelector("textarea").focus();
     article.classList.add("comment-replying");
+  });
+
+  // Post pages carry no CSRF token, so every reader can be served the same cached copy;
+  // the form fetches its token (and cookie) when it is sent. Should that fail, the form
+  // goes without one and the server sends it back to be confirmed.
+  form.addEventListener("submit", function (event) {
+    const url = form.dataset.tokenUrl;
+    if (!url || form.querySelector('input[name="csrfmiddlewaretoken"]')) return;
+    event.preventDefault();
+    submit.disabled = true;
+    fetch(url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        return response.ok ? response.json() : {};
+      })
+      .catch(function () {
+        return {};
+      })
+      .then(function (data) {
+        if (data.token) {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = "csrfmiddlewaretoken";
+          input.value = data.token;
+          form.prepend(input);
+        }
+        submit.disabled = false;
+        form.submit();
+      });
   });
 
   cancel.addEventListener("click", function () {

@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import CommentFactory, PostFactory
+from tests.html import warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +30,7 @@ def listed(soup: BeautifulSoup) -> list[str]:
 
 
 def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200, url
-    return len(captured)
+    return warm_queries(client, url)
 
 
 def test_archive_urls_are_named_and_zero_padded():

@@ -4,13 +4,12 @@ import datetime
 
 import feedparser
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory
+from tests.html import warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -96,15 +95,16 @@ def test_comment_feed_lists_published_comments_with_permalinks(client, seed_post
 
     assert len(feed.entries) == 12
     links = {entry.link for entry in feed.entries}
-    assert f"http://testserver{seed_post.get_absolute_url()}#comment-{voltaire.pk}" in links
+    # Each links to the comment's stable address, which leads to the page showing it.
+    assert f"http://testserver/comments/{voltaire.pk}/" in links
+    landing = client.get(f"/comments/{voltaire.pk}/")
+    assert landing["Location"] == f"{seed_post.get_absolute_url()}#comment-{voltaire.pk}"
     assert all(entry.author == "Anonymous" for entry in feed.entries)
 
 
 def test_feed_query_counts_do_not_grow_with_content(client, seed_post):
     def count(url):
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        return len(queries)
+        return warm_queries(client, url)
 
     urls = every_feed_url(seed_post)
     before = [count(url) for url in urls]

@@ -4,11 +4,10 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import PostFactory
+from tests.html import warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +44,7 @@ def test_sitemap_leaves_out_drafts_and_future_posts(client, author):
 
 
 def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return warm_queries(client, url)
 
 
 def test_sitemap_query_count_does_not_grow_with_posts(client, author):

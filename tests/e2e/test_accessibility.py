@@ -31,12 +31,13 @@ def reader_urls(site: str, post) -> dict[str, str]:
     }
 
 
-def test_reader_pages_have_no_serious_accessibility_problems(axe, live_server, seed_post):
-    problems = {
-        name: found
-        for name, url in reader_urls(live_server.url, seed_post).items()
-        if (found := axe(url))
+def test_reader_pages_have_no_serious_accessibility_problems(axe, live_server, seed_post, settings):
+    settings.COMMENTS_PER_PAGE = 5  # the seed's 13 comments on pages, with their links
+    urls = {
+        **reader_urls(live_server.url, seed_post),
+        "comment-page": live_server.url + seed_post.comments_page_url(2),
     }
+    problems = {name: found for name, url in urls.items() if (found := axe(url))}
 
     assert problems == {}
 

@@ -1,0 +1,57 @@
+"""Retire cached pages when what they show is saved or deleted (rules in blog.caching).
+
+Every model a post page shows is covered, however it is written: services, the admin,
+the importer, the shell. Writes that send no signals (queryset.update(), bulk_create)
+call blog.caching themselves: see comments.services.comments_set_status and the importer.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from authors.models import Author
+from blog import caching
+from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
+from comments.models import Comment
+
+
+@receiver(post_save, sender=Post)
+def post_saved(sender, instance, **kwargs):
+    caching.posts_changed([instance.pk])
+    caching.post_saved(instance)
+
+
+@receiver(post_delete, sender=Post)
+def post_deleted(sender, instance, **kwargs):
+    caching.posts_changed([instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Comment)
+@receiver([post_save, post_delete], sender=PostHashtag)
+@receiver([post_save, post_delete], sender=Citation)
+def part_of_post_written(sender, instance, **kwargs):
+    caching.posts_changed([instance.post_id])
+
+
+# Shared by many posts. On delete, the posts are found before the delete unlinks them.
+_POSTS_SHOWING = {
+    Author: "author",
+    Series: "series",
+    Hashtag: "post_hashtags__hashtag",
+    Paper: "citations__paper",
+}
+
+
+@receiver([post_save, pre_delete], sender=Author)
+@receiver([post_save, pre_delete], sender=Series)
+@receiver([post_save, pre_delete], sender=Hashtag)
+@receiver([post_save, pre_delete], sender=Paper)
+def shared_part_written(sender, instance, **kwargs):
+    lookup = _POSTS_SHOWING[sender]
+    caching.posts_changed(Post.objects.filter(**{lookup: instance}).values_list("pk", flat=True))
+
+
+@receiver([post_save, post_delete], sender=AbstractSection)
+def abstract_written(sender, instance, **kwargs):
+    caching.posts_changed(
+        Post.objects.filter(citations__paper_id=instance.paper_id).values_list("pk", flat=True)
+    )

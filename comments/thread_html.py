@@ -1,0 +1,139 @@
+"""Render one page of a thread as the nested <article> markup of the post page.
+
+This is the one piece of the site written as Python string building rather than a
+template: for a page of 1,000 comments, the template language spent about 0.5 s resolving
+some 17,000 variables (cProfile), while this renders the same markup in a few
+milliseconds. Each piece below is the template's markup, verbatim; every value that comes
+from a reader is escaped here, and the comment bodies are HTML sanitised when saved.
+"""
+
+from collections.abc import Callable
+from html import escape
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString, mark_safe
+
+from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
+
+# A stand-in primary key for reversing a route once and filling in each comment's own.
+_PK_SENTINEL = 2_147_483_647
+
+_OPEN_ARTICLE = '<article id="comment-{pk}" class="comment{removed}">\n'
+_REMOVED_NOTE = f'  <p class="comment-removed-note">{REMOVED_TEXT}</p>\n'
+_META = (
+    '  <header class="comment-meta">\n'
+    '    <span class="comment-author">{name}</span>\n'
+    "{time}{in_reply_to}"
+    '    <a class="comment-permalink" href="{permalink}">Permalink</a>\n'
+    "  </header>\n"
+    '  <div class="comment-body">{body}</div>\n'
+    '  <p class="comment-actions">\n'
+    '    <a class="comment-reply-link" href="{reply}" data-parent-id="{pk}">'
+    'Reply<span class="visually-hidden"> to {name}</span></a>\n'
+    "  </p>\n"
+)
+_TIME = '    <time datetime="{iso}">{shown}</time>\n'
+_IN_REPLY_TO = '    <a class="comment-in-reply-to" href="{href}">in reply to {name}</a>\n'
+# Replies nest inside their parent's article, in a <details> open by default so a link to
+# any comment lands on it shown; readers fold a sub-thread without script.
+_OPEN_REPLIES = '  <details class="replies" open>\n    <summary>{count} {noun}</summary>\n'
+_CLOSE_ARTICLE = "</article>\n"
+_CLOSE_REPLIES = "</details></article>\n"
+# A page that starts inside a sub-thread opens the comments it continues, as short lines.
+_OPEN_CONTEXT = (
+    '<article class="comment comment-context">\n'
+    '  <p class="comment-context-note">Continued from '
+    '<a href="{href}">{what} on page {page}</a></p>\n'
+)
+_REPLIES_CONTINUE = (
+    '  <p class="comment-replies-continue"><a href="{href}" rel="next">'
+    "Replies continue on page {page}</a></p>\n"
+)
+
+
+def _url_format(name: str) -> str:
+    """Return route `name`'s URL with `{pk}` where the primary key goes (reversed once)."""
+    return reverse(name, kwargs={"pk": _PK_SENTINEL}).replace(str(_PK_SENTINEL), "{pk}")
+
+
+def _replies(count: int) -> str:
+    return _OPEN_REPLIES.format(count=count, noun="reply" if count == 1 else "replies")
+
+
+def render_thread_page(page: ThreadPage, page_url: Callable[[int], str]) -> SafeString:
+    """Return the page's comments as nested articles (empty for a page without any).
+
+    `page_url(number)` gives the address of another page of the same thread, for links
+    to comments that are not on this one. Runs no queries.
+    """
+    permalink = _url_format("comments:permalink")
+    reply = _url_format("comments:reply")
+    months = [""] + [str(MONTHS[number]) for number in range(1, 13)]
+    zone = timezone.get_current_timezone()  # looked up once: per comment it costs 5 µs
+
+    def href_of(node: ThreadNode, index: int) -> str:
+        if page.on_page(index):
+            return f"#{node.parent_anchor}" if node.parent_anchor else ""
+        return f"{page_url(page.page_of(index))}#{node.parent_anchor}"
+
+    out: list[str] = []
+    for ancestor in page.context:
+        what = (
+            "a removed comment"
+            if ancestor.removed
+            else "a comment by " + escape(ancestor.comment.display_name)
+        )
+        out.append(
+            _OPEN_CONTEXT.format(
+                href=escape(f"{page_url(page.page_of(ancestor.index))}#{ancestor.comment.anchor}"),
+                what=what,
+                page=page.page_of(ancestor.index),
+            )
+        )
+        out.append(_replies(ancestor.reply_count))
+
+    last = len(page.nodes) - 1
+    for position, node in enumerate(page.nodes):
+        comment = node.comment
+        pk = comment.pk
+        out.append(_OPEN_ARTICLE.format(pk=pk, removed=" comment-removed" if node.removed else ""))
+        if node.removed:
+            out.append(_REMOVED_NOTE)
+        else:
+            time = ""
+            if comment.created_at:
+                local = comment.created_at.astimezone(zone)
+                time = _TIME.format(
+                    iso=local.isoformat(timespec="seconds"),
+                    shown=f"{local.day} {months[local.month]} {local:%Y, %H:%M}",
+                )
+            in_reply_to = ""
+            if node.parent_index is not None:
+                in_reply_to = _IN_REPLY_TO.format(
+                    href=escape(href_of(node, node.parent_index)), name=escape(node.parent_name)
+                )
+            out.append(
+                _META.format(
+                    pk=pk,
+                    name=escape(comment.display_name),
+                    time=time,
+                    in_reply_to=in_reply_to,
+                    permalink=permalink.format(pk=pk),
+                    body=comment.body_html,  # sanitised by nh3 when the comment was saved
+                    reply=reply.format(pk=pk),
+                )
+            )
+        if position == last and page.replies_continue:
+            out.append(
+                _REPLIES_CONTINUE.format(
+                    href=escape(page_url(page.number + 1)), page=page.number + 1
+                )
+            )
+        if node.opens_replies:
+            out.append(_replies(node.reply_count))
+        else:
+            out.append(_CLOSE_ARTICLE)
+            out.append(_CLOSE_REPLIES * node.closes)
+    return mark_safe("".join(out))  # every reader-supplied value above is escaped
