@@ -190,6 +190,7 @@ class Post(TimeStampedModel):
     teaser = models.TextField(
         blank=True, help_text="The summary line under the title, without hashtags."
     )
+
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", "Markdown"
         TEXT = "text", "Plain text, exactly as written"
