@@ -272,6 +272,15 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
                 size=size,
             )
         )
+        run.timings.append(
+            measurer.get(
+                f"post-shell-{size}",
+                f"post page, {size:,} comments, warm, reader with cookies",
+                path,
+                headers={"Cookie": "theme=dark"},
+                size=size,
+            )
+        )
     log(f"in process: conditional GET at {reference:,} comments")
     run.timings.append(
         measurer.conditional(
@@ -347,7 +356,14 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
             f"on one more request"
         ),
         "cold": "the cache is emptied before every request",
-        "warm": "the same request again and again, so whatever the site caches is cached",
+        "warm": (
+            "the same request again and again, so whatever the site caches is cached (a "
+            "reader without cookies gets the whole page from the cache)"
+        ),
+        "warm, reader with cookies": (
+            "the same, with a harmless cookie: the page is built around the cached "
+            "discussion and sidebar"
+        ),
         "conditional GET": (
             "sends back the ETag (If-None-Match) and Last-Modified (If-Modified-Since) of an "
             "earlier answer; the status column shows what the site answered"

@@ -20,7 +20,10 @@ Keyed by those versions:
 - the rendered discussion of each comment page of a post (`blog:thread:...`): post version;
 - the sidebar (`blog:sidebar:...`): site version;
 - feed documents (`blog:feed:...`): the site version for the site, hashtag and author
-  feeds, the post version for a post's comment feed.
+  feeds, the post version for a post's comment feed;
+- whole post pages for readers without cookies (`blog:page:<etag>:<origin>`): both
+  versions, through the ETag (readers with cookies get the page built per request around
+  the cached discussion and sidebar).
 
 and a slug's post id (`blog:post-slug:<slug>`), so a post page can find its versions
 before it reads anything from the database.
@@ -256,6 +259,37 @@ class PostPageCaching:
             return None
         return _not_modified(self.request, Validators.of(self.versions, self.request.path))
 
+    def _page_key(self) -> str | None:
+        """Key of the whole page for a reader without cookies, or None if not shareable.
+
+        Such a request can hold nothing per visitor (no session, no messages, no CSRF token
+        in the page, no CSP nonce), so every such reader of this address gets the same
+        bytes while the versions hold. The key is the page's ETag (path and versions) and
+        the origin; a query string (campaign tags, say) is simply not served from here.
+        """
+        request = self.request
+        if self.versions is None or request.method != "GET" or request.COOKIES or request.GET:
+            return None
+        etag = Validators.of(self.versions, request.path).etag
+        return f"blog:page:{etag}:{origin_of(request)}"
+
+    def cached_page(self) -> HttpResponse | None:
+        """Return the whole page from the cache, if a reader without cookies asks for it
+        and it was stored under the current versions; else None."""
+        key = self._page_key()
+        content = cache.get(key) if key else None
+        if content is None:
+            return None
+        response = HttpResponse(content)
+        _apply_http_caching(self.request, response, Validators.of(self.versions, self.request.path))
+        return response
+
+    def _store_page(self, response) -> None:
+        # A page that asked for a CSRF token (get_token) holds something per visitor.
+        per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        if response.status_code == 200 and not per_visitor:
+            cache.set(self._page_key(), response.content, settings.BLOG_CACHE_SECONDS)
+
     def _read_first(self, post) -> bool:
         return self.versions is not None and self.pk == post.pk
 
@@ -284,6 +318,8 @@ class PostPageCaching:
         validators = None
         if self._read_first(post):
             validators = Validators.of(self.versions, self.request.path)
+            if self._page_key() is not None:
+                response.add_post_render_callback(self._store_page)
         elif self.pk is not None:  # the cache had the slug's old post: correct it
             cache.set(_slug_key(post.slug), post.pk, settings.BLOG_CACHE_SECONDS)
         _apply_http_caching(self.request, response, validators)

@@ -100,6 +100,8 @@ class PostDetailView(PostViewMixin, DetailView):
         self.caching = PostPageCaching(request, kwargs["slug"]) if self.use_cache else None
         if self.caching and (not_modified := self.caching.not_modified()) is not None:
             return not_modified
+        if self.caching and (whole_page := self.caching.cached_page()) is not None:
+            return whole_page
         response = super().get(request, *args, **kwargs)
         if self.caching:
             self.caching.finish(response, self.object)

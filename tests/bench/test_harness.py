@@ -63,7 +63,7 @@ def test_every_in_process_row_is_measured(quick_run):
 
     assert set(timings) == {
         "hello",
-        *(f"post-{kind}-{n}" for kind in ("cold", "cached") for n in (0, 10, 100)),
+        *(f"post-{kind}-{n}" for kind in ("cold", "cached", "shell") for n in (0, 10, 100)),
         "conditional-10",
         "reply-10",
         "reply-100",
@@ -73,7 +73,10 @@ def test_every_in_process_row_is_measured(quick_run):
     assert timings["hello"]["queries"] == 0
     assert timings["hello"]["status"] == 200
     pages = [row for key, row in timings.items() if key.startswith("post-")]
-    assert all(row["status"] == 200 and row["queries"] > 0 for row in pages)
+    assert all(row["status"] == 200 for row in pages)
+    # Built pages query; a reader without cookies may get the whole page from the cache.
+    assert all(row["queries"] > 0 for key, row in timings.items() if key.startswith("post-cold"))
+    assert all(row["queries"] > 0 for key, row in timings.items() if key.startswith("post-shell"))
     assert timings["conditional-10"]["status"] in (200, 304)
     assert timings["reply-100"]["queries"] > 0
 

@@ -86,8 +86,16 @@ def discussions_built(monkeypatch):
 
 # Cold: the slug's post id, the post with author and series, its hashtags, its citations
 # with papers, their abstracts, the comments, the sidebar's three parts and the next
-# scheduled post. Warm: the post and what it shows, nothing else.
-COLD, WARM = 10, 4
+# scheduled post. Warm: the post and what it shows, nothing else (a reader with cookies,
+# whose page is built around the cached discussion and sidebar). A reader without
+# cookies gets the whole page from the cache: no query.
+COLD, WARM, WHOLE_PAGE = 10, 4, 0
+
+
+def with_cookies(client):
+    """Make the client a reader with a (harmless) cookie: pages are built, not copied."""
+    client.cookies["theme"] = "dark"
+    return client
 
 
 @pytest.mark.parametrize("size", [0, 10, 100, 1000])
@@ -104,9 +112,11 @@ def test_post_page_queries_do_not_depend_on_the_thread(client, size):
 
     cache.clear()
     cold_response, cold = queries(client, url)
-    warm_response, warm = queries(client, url)
+    whole_response, whole = queries(client, url)
+    warm_response, warm = queries(with_cookies(client), url)
 
-    assert (cold, warm) == (COLD, WARM)
+    assert (cold, whole, warm) == (COLD, WHOLE_PAGE, WARM)
+    assert whole_response.content == cold_response.content
     assert comment_ids(cold_response) == comment_ids(warm_response)
     assert len(comment_ids(warm_response)) == min(size, 200)  # COMMENTS_PER_PAGE
 
@@ -118,9 +128,10 @@ def test_ten_thousand_comments_change_nothing_but_the_page_count(client):
 
     cache.clear()
     _, cold = queries(client, url)
-    response, warm = queries(client, url)
+    _, whole = queries(client, url)
+    response, warm = queries(with_cookies(client), url)
 
-    assert (cold, warm) == (COLD, WARM)
+    assert (cold, whole, warm) == (COLD, WHOLE_PAGE, WARM)
     assert len(comment_ids(response)) == 200
     assert client.get(post.comments_page_url(51)).status_code == 404
 
@@ -371,6 +382,43 @@ WRITES = [
     _author_edited,
     _series_renamed,
 ]
+
+
+def test_readers_without_cookies_get_the_whole_page_from_the_cache(client):
+    post = full_post()
+    CommentFactory(post=post, body="Seen by everyone")
+    url = post.get_absolute_url()
+    built, _ = queries(client, url)
+
+    copied, count = queries(client, url)
+
+    assert count == 0
+    assert copied.content == built.content
+    assert copied["ETag"] == built["ETag"]
+    assert copied["Cache-Control"] == built["Cache-Control"]
+    assert "Seen by everyone" in page_text(client, post)
+
+
+def test_a_new_comment_replaces_the_whole_page_at_once(client):
+    post = full_post()
+    url = post.get_absolute_url()
+    client.get(url)
+
+    comment_create(post=post, body="Arrived after the page was cached")
+    response, count = queries(client, url)
+
+    assert count > 0
+    assert "Arrived after the page was cached" in text_of(soup_of(response))
+
+
+def test_a_page_with_a_query_string_is_built_not_copied(client):
+    post = full_post()
+    url = post.get_absolute_url() + "?utm_source=newsletter"
+    client.get(url)
+
+    _, count = queries(client, url)
+
+    assert count == WARM
 
 
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
