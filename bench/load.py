@@ -155,13 +155,7 @@ def run_python_client(
                     errors[0] += 1
         connection.close()
 
-    started = time.monotonic()
-    workers = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = _run_threads(worker, connections)
     latencies.sort()
     return LoadResult(
         tool="python",
@@ -196,8 +190,13 @@ def complete_requests(url: str, *, headers: dict[str, str], count: int, concurre
         finally:
             connection.close()
 
+    return _run_threads(worker, concurrency)
+
+
+def _run_threads(target, count: int) -> float:
+    """Run `target` in `count` threads at once; return the seconds until all finished."""
     started = time.monotonic()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    threads = [threading.Thread(target=target, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
