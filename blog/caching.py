@@ -21,9 +21,10 @@ Keyed by those versions:
 - the sidebar (`blog:sidebar:...`): site version;
 - feed documents (`blog:feed:...`): the site version for the site, hashtag and author
   feeds, the post version for a post's comment feed;
-- whole post pages for readers without cookies (`blog:page:<etag>:<origin>`): both
-  versions, through the ETag (readers with cookies get the page built per request around
-  the cached discussion and sidebar).
+- whole post pages for readers without cookies (`blog:page:<site version>:<address>`),
+  each holding the post version it was built under and used only while that is current
+  (readers with cookies get the page built per request around the cached discussion and
+  sidebar).
 
 and a slug's post id (`blog:post-slug:<slug>`), so a post page can find its versions
 before it reads anything from the database.
@@ -248,10 +249,24 @@ class PostPageCaching:
         self.request = request
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
-        if _revalidatable(request):
-            self.pk = post_pk_for_slug(slug)
-            if self.pk is not None:
-                self.versions = (post_version(self.pk), site_version())
+        self._page: bytes | None = None
+        if not _revalidatable(request):
+            return
+        # Two cache round trips: the slug's post id with the site version, then the post
+        # version with the stored page (whose key needs only the site version).
+        slug_key = _slug_key(slug)
+        found = cache.get_many([slug_key, SITE_KEY])
+        self.pk = found.get(slug_key) or post_pk_for_slug(slug)
+        if self.pk is None:
+            return
+        site = Version(*found[SITE_KEY]) if SITE_KEY in found else site_version()
+        post_key, page_key = _post_key(self.pk), self._page_key(site)
+        found = cache.get_many([post_key, page_key] if page_key else [post_key])
+        post = Version(*found[post_key]) if post_key in found else post_version(self.pk)
+        self.versions = (post, site)
+        stored = found.get(page_key)
+        if stored is not None and stored[0] == post.token:
+            self._page = stored[1]
 
     def not_modified(self) -> HttpResponse | None:
         """Return a 304 answer if the reader's copy is current, else None."""
@@ -259,28 +274,27 @@ class PostPageCaching:
             return None
         return _not_modified(self.request, Validators.of(self.versions, self.request.path))
 
-    def _page_key(self) -> str | None:
+    def _page_key(self, site: Version) -> str | None:
         """Key of the whole page for a reader without cookies, or None if not shareable.
 
         Such a request can hold nothing per visitor (no session, no messages, no CSRF token
         in the page, no CSP nonce), so every such reader of this address gets the same
-        bytes while the versions hold. The key is the page's ETag (path and versions) and
-        the origin; a query string (campaign tags, say) is simply not served from here.
+        bytes while the versions hold. The key holds the path, the origin and the site
+        version; the entry holds the post version it was built under, and is used only
+        while that is still current. A query string (campaign tags, say) is simply not
+        served from here.
         """
         request = self.request
-        if self.versions is None or request.method != "GET" or request.COOKIES or request.GET:
+        if request.method != "GET" or request.COOKIES or request.GET:
             return None
-        etag = Validators.of(self.versions, request.path).etag
-        return f"blog:page:{etag}:{origin_of(request)}"
+        return f"blog:page:{site.token}:{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
         """Return the whole page from the cache, if a reader without cookies asks for it
         and it was stored under the current versions; else None."""
-        key = self._page_key()
-        content = cache.get(key) if key else None
-        if content is None:
+        if self._page is None:
             return None
-        response = HttpResponse(content)
+        response = HttpResponse(self._page)
         _apply_http_caching(self.request, response, Validators.of(self.versions, self.request.path))
         return response
 
@@ -288,7 +302,9 @@ class PostPageCaching:
         # A page that asked for a CSRF token (get_token) holds something per visitor.
         per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         if response.status_code == 200 and not per_visitor:
-            cache.set(self._page_key(), response.content, settings.BLOG_CACHE_SECONDS)
+            post, site = self.versions
+            entry = (post.token, response.content)
+            cache.set(self._page_key(site), entry, settings.BLOG_CACHE_SECONDS)
 
     def _read_first(self, post) -> bool:
         return self.versions is not None and self.pk == post.pk
@@ -318,7 +334,7 @@ class PostPageCaching:
         validators = None
         if self._read_first(post):
             validators = Validators.of(self.versions, self.request.path)
-            if self._page_key() is not None:
+            if self._page_key(self.versions[1]) is not None:
                 response.add_post_render_callback(self._store_page)
         elif self.pk is not None:  # the cache had the slug's old post: correct it
             cache.set(_slug_key(post.slug), post.pk, settings.BLOG_CACHE_SECONDS)

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from blog import caching
 from blog import discussion as discussion_module
 from blog.importers import decode_document, parse_post_document
 from blog.importers.writer import import_post
@@ -409,6 +410,17 @@ def test_a_new_comment_replaces_the_whole_page_at_once(client):
 
     assert count > 0
     assert "Arrived after the page was cached" in text_of(soup_of(response))
+
+
+def test_a_stored_page_serves_only_the_post_version_it_was_built_under(client):
+    post = full_post()
+    url = post.get_absolute_url()
+    client.get(url)
+
+    cache.delete(caching._post_key(post.pk))  # a new post version, the site's unchanged
+    _, count = queries(client, url)
+
+    assert count > 0
 
 
 def test_a_page_with_a_query_string_is_built_not_copied(client):
@@ -846,9 +858,12 @@ def test_caching_rules_hold_on_redis(redis_cache, client, discussions_built):
 
     first, cold = queries(client, url)
     revalidated, none = queries(client, url, if_none_match=first["ETag"])
-    second, warm = queries(client, url)
+    copied, whole = queries(client, url)
+    second, warm = queries(with_cookies(client), url)
 
-    assert (cold, warm, revalidated.status_code, none) == (COLD, WARM, 304, 0)
+    assert (cold, whole, warm) == (COLD, WHOLE_PAGE, WARM)
+    assert (revalidated.status_code, none) == (304, 0)
+    assert copied.content == first.content
     assert comment_ids(first) == comment_ids(second)
     assert discussions_built == [(post.pk, 1)]
 
