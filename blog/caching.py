@@ -261,10 +261,15 @@ class PostPageCaching:
             return
         site = Version(*found[SITE_KEY]) if SITE_KEY in found else site_version()
         post_key, page_key = _post_key(self.pk), self._page_key(site)
-        found = cache.get_many([post_key, page_key] if page_key else [post_key])
+        # A revalidation is most likely answered 304: don't fetch the page for it.
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
+        wanted = [post_key] if conditional or not page_key else [post_key, page_key]
+        found = cache.get_many(wanted)
         post = Version(*found[post_key]) if post_key in found else post_version(self.pk)
         self.versions = (post, site)
-        stored = found.get(page_key)
+        stored = found.get(page_key) if len(wanted) == 2 else None
         if stored is not None and stored[0] == post.token:
             self._page = stored[1]
 
