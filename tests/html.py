@@ -6,8 +6,13 @@ from bs4 import BeautifulSoup
 def page(client, url: str) -> BeautifulSoup:
     """GET a URL, check it answered 200, and return the parsed page."""
     response = client.get(url)
-    assert response.status_code == 200
+    assert response.status_code == 200, url
     return BeautifulSoup(response.content, "html.parser")
+
+
+def listed(soup: BeautifulSoup) -> list[str]:
+    """Return the addresses of the posts a list page shows, in order."""
+    return [h2.a["href"] for h2 in soup.select("main article.post-summary h2")]
 
 
 def text_of(element) -> str:

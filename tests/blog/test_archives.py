@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import CommentFactory, PostFactory
-from tests.html import warm_queries
+from tests.html import listed, page, warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -17,20 +16,6 @@ UTC = datetime.UTC
 
 def at(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=UTC)
-
-
-def page(client, url: str) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def listed(soup: BeautifulSoup) -> list[str]:
-    return [h2.a["href"] for h2 in soup.select("main article.post-summary h2")]
-
-
-def queries(client, url: str) -> int:
-    return warm_queries(client, url)
 
 
 def test_archive_urls_are_named_and_zero_padded():
@@ -130,7 +115,7 @@ def test_post_summary_date_links_to_its_month_archive(client, author):
 def test_archive_query_counts_do_not_grow_with_posts(client, author, settings):
     settings.BLOG_POSTS_PER_PAGE = 10
     PostFactory(author=author, published_at=at(2014, 10, 1, 9), tags=["MSResearch"])
-    few = {url: queries(client, url) for url in ["/2014/", "/2014/10/"]}
+    few = {url: warm_queries(client, url) for url in ["/2014/", "/2014/10/"]}
 
     for day in range(2, 27):
         post = PostFactory(
@@ -139,7 +124,7 @@ def test_archive_query_counts_do_not_grow_with_posts(client, author, settings):
         CommentFactory.create_batch(2, post=post)
     for month in range(1, 10):
         PostFactory(author=author, published_at=at(2014, month, 3, 9), tags=[f"Tag{month}"])
-    many = {url: queries(client, url) for url in ["/2014/", "/2014/10/", "/2014/?page=2"]}
+    many = {url: warm_queries(client, url) for url in ["/2014/", "/2014/10/", "/2014/?page=2"]}
 
     assert many["/2014/"] == many["/2014/?page=2"] == few["/2014/"]
     assert many["/2014/10/"] == few["/2014/10/"]

@@ -5,7 +5,6 @@ import datetime
 import itertools
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,23 +17,9 @@ from tests.factories import (
     PostFactory,
     SeriesFactory,
 )
-from tests.html import warm_queries
+from tests.html import listed, page, warm_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client, url: str) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def listed(soup: BeautifulSoup) -> list[str]:
-    return [h2.a["href"] for h2 in soup.select("main article.post-summary h2")]
-
-
-def queries(client, url: str) -> int:
-    return warm_queries(client, url)
 
 
 def ago(days: float) -> datetime.datetime:
@@ -57,13 +42,13 @@ def make_posts(count: int, **kwargs) -> list:
 
 def test_home_query_count_is_the_same_for_2_and_25_posts_and_page_2(client, author):
     make_posts(2, author=author)
-    few = queries(client, "/")
+    few = warm_queries(client, "/")
 
     make_posts(23, author=author)
 
-    assert queries(client, "/") == few
-    assert queries(client, "/?page=2") == few
-    assert queries(client, "/?page=3") == few
+    assert warm_queries(client, "/") == few
+    assert warm_queries(client, "/?page=2") == few
+    assert warm_queries(client, "/?page=3") == few
 
 
 # Author, series and hashtag pages
@@ -198,12 +183,12 @@ def test_object_page_query_count_is_the_same_for_2_and_25_posts(client, author, 
         "hashtag": "/tags/msresearch/",
     }[kind]
     make_posts(2, author=author, series=series)
-    few = queries(client, url)
+    few = warm_queries(client, url)
 
     make_posts(23, author=author, series=series)
 
-    assert queries(client, url) == few
-    assert queries(client, f"{url}?page=2") == few
+    assert warm_queries(client, url) == few
+    assert warm_queries(client, f"{url}?page=2") == few
 
 
 # Every reader route: status, one h1, headings in order, landmarks, labelled controls
