@@ -267,6 +267,8 @@ class PostAdmin(admin.ModelAdmin):
                     published_at=form.cleaned_data["published"],
                     author_name=form.cleaned_data["author"],
                     dry_run=form.cleaned_data["dry_run"],
+                    draft=form.cleaned_data["draft"],
+                    allow_unterminated=form.cleaned_data["allow_unterminated"],
                     all_or_nothing=True,
                     user=request.user,
                 )

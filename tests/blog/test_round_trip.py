@@ -118,7 +118,8 @@ CITATIONS = [
 def post_document(draw) -> str:
     blocks = [draw(st.dates(datetime.date(1990, 1, 1), datetime.date(2030, 12, 31))).isoformat()]
     series = draw(st.sampled_from(["", "ClinicSpeak: ", "#NewsSpeak: "]))
-    blocks.append(series + draw(sentence()))
+    # A title ends in a plain word too: one ending in #tags would be read as the teaser.
+    blocks.append(f"{series}{draw(sentence())} {draw(st.sampled_from(PROSE))}")
     tags = draw(st.lists(st.sampled_from(["#MSResearch", "#MSBlog", "#msblog", "#Tag_2"])))
     if tags:
         blocks.append(" ".join([draw(st.sampled_from(["", *PROSE])), *tags]).strip())
