@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -19,6 +20,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from blog.importers.document import ImportFormatError
 from blog.importers.parser import decode_document, parse_post_document
 from blog.importers.writer import CREATED, ImportResult, import_post
+from blog.markup import render_markdown
+
+FORMAT_DOCUMENT = "docs/import-format.md"
 
 
 @dataclass(frozen=True)
@@ -146,3 +150,9 @@ def _import_one(
     except ImportFormatError as error:
         return DocumentOutcome(name=document.name, error=error.format(document.name))
     return DocumentOutcome(name=document.name, result=result, comment_count=len(parsed.comments))
+
+
+def import_format_html() -> str:
+    """Return the document format's description (docs/import-format.md) as safe HTML."""
+    path = settings.BASE_DIR / FORMAT_DOCUMENT
+    return render_markdown(path.read_text(encoding="utf-8"))
