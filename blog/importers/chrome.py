@@ -13,11 +13,13 @@ from blog.importers.lines import Line, Paragraph
 # "By X" signs the post off, but "By …" also opens sentences, so it only counts as page
 # chrome when it stands apart from prose (see the parser's _is_chrome).
 SIGN_OFF = re.compile(r"^By\s+(?P<name>[^.!?:;]{1,80})$", re.IGNORECASE)
+# Blogger's byline under a post: "Posted by Prof G at 06:00".
+POSTED_BY = re.compile(r"^Posted by (?P<name>[^.!?:;]{1,80}?)(?: at \S.*)?$", re.IGNORECASE)
 LABELS = re.compile(r"^Labels?\s*:\s*(?P<labels>.*)$", re.IGNORECASE)
 KNOWN_CHROME = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"^Posted by .{1,80}$",
+        POSTED_BY.pattern,
         r"^Recent (?:Posts|Comments)$",
         LABELS.pattern,
         r"^(?:Newer Post|Older Post|Home)(?:\s+(?:Newer Post|Older Post|Home))*$",

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from blog.importers.chrome import (
+    POSTED_BY,
     SIGN_OFF,
     is_chrome_shaped,
     is_known_chrome,
@@ -394,8 +395,9 @@ class _Parser:
         """Skip a line of page chrome, keeping the sign-off's name and the labels."""
         content.require_body(line.number)
         self._enter_chrome(content, line)
-        if not content.signed_by and (sign_off := SIGN_OFF.match(line.plain)):
-            content.signed_by = sign_off["name"].strip()
+        byline = SIGN_OFF.match(line.plain) or POSTED_BY.match(line.plain)
+        if not content.signed_by and byline:
+            content.signed_by = byline["name"].strip()
         content.labels.extend(labels_of(line))
         self.position += 1
 

@@ -514,7 +514,8 @@ def test_each_footer_line_ends_the_post(footer):
 
     assert post.body_paragraphs == ("Body.",)
     assert [c.body for c in post.comments] == ["A comment."]
-    assert post.signed_by == ""
+    # Blogger's byline names the author as a sign-off does.
+    assert post.signed_by == ("Prof G" if footer.startswith("Posted by") else "")
 
 
 def test_hard_wrapped_lines_are_joined_with_single_spaces():
