@@ -475,9 +475,9 @@ class _Parser:
     def _read_author_box(self, heading: Paragraph) -> ParsedAuthor:
         """Read the name and bio after “About the author”; either may be missing.
 
-        Short lines that are not sentences between the bio and the first comment (a comment
-        form's “Leave a Reply to X Cancel reply”, a share widget) are page chrome, not the
-        bio; the first paragraph of the bio is always the bio.
+        Short lines that are not sentences between the bio and the comments or the page
+        footer (a comment form's “Leave a Reply to X Cancel reply”, a share widget) are page
+        chrome, not the bio; the first paragraph of the bio is always the bio.
         """
         rest = heading.lines[1:]
         if not rest:
@@ -494,9 +494,9 @@ class _Parser:
         bio = [Paragraph(bio_lines)] if bio_lines else []
         while not self._author_box_ends():
             bio.append(self._take_paragraph())
-        if not self._at_end() and self._starts_comments(self._peek()):
+        if not self._at_end() and self._starts_comments_or_chrome(self._peek()):
             while len(bio) > 1 and is_chrome_shaped(bio[-1]):
-                bio.pop()  # chrome between the author box and the first comment
+                bio.pop()  # chrome between the author box and the comments or footer
         return ParsedAuthor(
             name=name_line.stripped,
             bio="\n\n".join(paragraph.text for paragraph in bio),
@@ -507,7 +507,9 @@ class _Parser:
         """Return True at the end, the comments, the footer or a paragraph opening a section."""
         if self._at_end():
             return True
-        line = self._peek()
-        if self._starts_comments(line) or self._is_chrome(line):
+        if self._starts_comments_or_chrome(self._peek()):
             return True
         return _opens_section(self._peek_paragraph())
+
+    def _starts_comments_or_chrome(self, line: Line) -> bool:
+        return self._starts_comments(line) or self._is_chrome(line)
