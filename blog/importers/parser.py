@@ -14,7 +14,6 @@ U+00A0 treated as a space; text is otherwise kept exactly.
 
 import dataclasses
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from blog.importers.chrome import (
@@ -25,7 +24,6 @@ from blog.importers.chrome import (
     labels_of,
 )
 from blog.importers.document import (
-    HASHTAG,
     ImportFormatError,
     ParsedAbstractSection,
     ParsedAuthor,
@@ -35,34 +33,25 @@ from blog.importers.document import (
     dedupe_tags,
 )
 from blog.importers.lines import SPACES, Line, Paragraph, decode_document, split_lines
+from blog.importers.sections import (
+    AUTHOR_NAME_MAX_LENGTH,
+    COI,
+    SERIES_PREFIX,
+    TITLE_MAX_LENGTH,
+    add_abstract_paragraph,
+    body_text,
+    citation_of,
+    is_author_heading,
+    last_section_start,
+    opens_section,
+    parse_date_line,
+    shorten,
+    split_hashtags,
+)
 from blog.importers.thread import COMMENT_MARKER, COMMENTS_HEADING, opens_comments, read_thread
 from blog.importers.vancouver import parse_citation
 
 __all__ = ["decode_document", "parse_citation", "parse_post_document"]
-
-DATE_LINE_FORMATS = (
-    "%A, %d %B %Y",
-    "%d %B %Y",
-    "%A, %B %d, %Y",
-    "%B %d, %Y",
-    "%Y-%m-%d",
-)
-
-TITLE_MAX_LENGTH = 300
-AUTHOR_NAME_MAX_LENGTH = 120
-
-TAG = r"#[A-Za-z][A-Za-z0-9_]*"
-TRAILING_HASHTAGS = re.compile(rf"(?:^|\s)({TAG}(?:\s+{TAG})*)\s*$")
-# A series is named by a title prefix that is one CamelCase word: "ClinicSpeak:", "#NewsSpeak:".
-SERIES_PREFIX = re.compile(
-    r"^(?P<hash>#?)(?P<name>(?=[A-Za-z0-9]*[a-z])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*):\s+\S"
-)
-
-COI = re.compile(r"^(?:CoI|COI|Conflicts? of interest)\s*:\s*(?P<text>.*)$", re.IGNORECASE)
-ABOUT_AUTHOR = re.compile(r"^About the author:?$", re.IGNORECASE)
-ABSTRACT_LABEL = re.compile(
-    r"^(?P<label>[A-Z][A-Z0-9 &,/()-]*[A-Z)])\s*:\s+(?P<text>\S.*)$", re.DOTALL
-)
 
 
 def parse_post_document(text: str, *, allow_unterminated: bool = False) -> ParsedPost:
@@ -75,89 +64,6 @@ def parse_post_document(text: str, *, allow_unterminated: bool = False) -> Parse
     if all(line.blank for line in lines):
         raise ImportFormatError("the document is empty", 1)
     return _Parser(lines, allow_unterminated=allow_unterminated).parse()
-
-
-def _parse_date_line(text: str) -> datetime.date | None:
-    for fmt in DATE_LINE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text.replace("\u00a0", " "), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _split_hashtags(text: str) -> tuple[str, list[str]] | None:
-    """Return the text without its trailing run of #tags and every #tag in it, in order.
-
-    Return None if the text does not end in a run of #tags.
-    """
-    trailing = TRAILING_HASHTAGS.search(text)
-    if not trailing:
-        return None
-    return text[: trailing.start(1)].rstrip(SPACES), HASHTAG.findall(text)
-
-
-def _add_abstract_paragraph(sections: list[ParsedAbstractSection], paragraph: Paragraph) -> None:
-    """Start a section at a LABEL: paragraph; add any other paragraph to the section above."""
-    text = paragraph.text
-    if labelled := ABSTRACT_LABEL.match(text):
-        sections.append(
-            ParsedAbstractSection(labelled["label"], labelled["text"], paragraph.number)
-        )
-    elif sections:
-        # A further paragraph of the section above (or of an unstructured abstract).
-        sections[-1] = dataclasses.replace(sections[-1], text=f"{sections[-1].text}\n\n{text}")
-    else:
-        sections.append(ParsedAbstractSection("", text, paragraph.number))
-
-
-def _is_author_heading(paragraph: Paragraph) -> bool:
-    return bool(ABOUT_AUTHOR.match(paragraph.lines[0].plain))
-
-
-def _citation(paragraph: Paragraph) -> ParsedPaper | None:
-    return parse_citation(paragraph.text, paragraph.number)
-
-
-def _opens_section(paragraph: Paragraph) -> bool:
-    """Return True for an author box heading, a CoI line or a citation."""
-    return bool(_is_author_heading(paragraph) or COI.match(paragraph.text) or _citation(paragraph))
-
-
-def _body_text(paragraph: Paragraph) -> str:
-    """Return a body paragraph as one line; a list keeps one line per item."""
-    if any(COMMENT_MARKER.match(line.text) for line in paragraph.lines):
-        return "\n".join(line.stripped for line in paragraph.lines)
-    return paragraph.text
-
-
-def _last_section_start(lines: list[Line]) -> int:
-    """Return the line of the last unindented citation, CoI line or author box (0 if none).
-
-    The comments come after every such section, so nothing above this line is a comment.
-    """
-    last = 0
-    group: list[Line] = []
-    for line in [*lines, Line(0, "")]:
-        if not line.blank:
-            group.append(line)
-            continue
-        if group and group[0].indent == 0:
-            try:
-                if _opens_section(Paragraph(group)):
-                    last = group[0].number
-            except ImportFormatError:  # a citation with a bad date: a citation all the same
-                last = group[0].number
-        group = []
-    return last
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    """Return the text, or its start and end around an ellipsis if it is long."""
-    if len(text) <= limit:
-        return text
-    half = (limit - 3) // 2
-    return f"{text[:half].rstrip()} … {text[-half:].lstrip()}"
 
 
 @dataclass
@@ -201,7 +107,7 @@ class _Parser:
         self.lines = lines
         self.position = 0
         self.allow_unterminated = allow_unterminated
-        self.content_end = _last_section_start(lines)
+        self.content_end = last_section_start(lines)
 
     # -- line navigation -------------------------------------------------------------
 
@@ -296,7 +202,7 @@ class _Parser:
             series=series,
             teaser=content.teaser,
             hashtags=dedupe_tags(content.hashtags),
-            body_paragraphs=tuple(_body_text(p) for p in content.body),
+            body_paragraphs=tuple(body_text(p) for p in content.body),
             body_line=content.body[0].number,
             papers=tuple(
                 dataclasses.replace(paper, abstract=tuple(sections))
@@ -314,7 +220,7 @@ class _Parser:
         """Read the optional date line and the title; refuse a document that has no title."""
         published_on = None
         first = self._take_paragraph()
-        if len(first.lines) == 1 and (date := _parse_date_line(first.lines[0].stripped)):
+        if len(first.lines) == 1 and (date := parse_date_line(first.lines[0].stripped)):
             published_on = date
             if self._at_end():
                 raise ImportFormatError("the document has a date line but no title", first.number)
@@ -344,16 +250,16 @@ class _Parser:
             return "the comments"
         if self._is_chrome(line):
             return f"the page footer (“{line.stripped}”)"
-        if _is_author_heading(paragraph):
+        if is_author_heading(paragraph):
             return "the author box (“About the author”)"
         if COI.match(paragraph.text):
             return "the CoI line"
-        if _citation(paragraph):
-            return f"a citation (“{_shorten(paragraph.text)}”)"
+        if citation_of(paragraph):
+            return f"a citation (“{shorten(paragraph.text)}”)"
         # A title and a teaser with no blank line between them are not a missing title.
         teaser = line.stripped if len(paragraph.lines) > 1 else paragraph.text
-        if _split_hashtags(teaser) is not None:
-            return f"the teaser, which ends in hashtags (“{_shorten(teaser)}”)"
+        if split_hashtags(teaser) is not None:
+            return f"the teaser, which ends in hashtags (“{shorten(teaser)}”)"
         return ""
 
     # -- sections --------------------------------------------------------------------
@@ -410,7 +316,7 @@ class _Parser:
         stage = content.stage
         if stage in ("chrome", "comments", "footer"):
             # Outside every section: only page chrome may stand here.
-            if is_chrome_shaped(paragraph) and not _opens_section(paragraph):
+            if is_chrome_shaped(paragraph) and not opens_section(paragraph):
                 self._enter_chrome(content, paragraph.lines[0])
                 return
             if stage == "comments":
@@ -420,7 +326,7 @@ class _Parser:
                     paragraph.number,
                 )
             raise content.after_the_end(paragraph.number)
-        if _is_author_heading(paragraph):
+        if is_author_heading(paragraph):
             content.require_body(paragraph.number)
             if stage == "author":
                 raise ImportFormatError("a second “About the author” box", paragraph.number)
@@ -434,7 +340,7 @@ class _Parser:
         elif coi := COI.match(paragraph.text):
             self._read_coi(content, paragraph, coi["text"].strip(SPACES))
         elif stage == "coi":
-            if is_chrome_shaped(paragraph) and not _citation(paragraph):
+            if is_chrome_shaped(paragraph) and not citation_of(paragraph):
                 self._enter_chrome(content, paragraph.lines[0])
                 return
             raise ImportFormatError(
@@ -458,13 +364,13 @@ class _Parser:
 
     def _read_post_text(self, content: _Content, paragraph: Paragraph) -> None:
         """Read a teaser, body, citation or abstract paragraph."""
-        if paper := _citation(paragraph):
+        if paper := citation_of(paragraph):
             content.require_body(paragraph.number)
             content.papers.append((paper, []))
             content.stage = "papers"
         elif content.stage == "papers":
-            _add_abstract_paragraph(content.papers[-1][1], paragraph)
-        elif content.stage == "teaser" and (split := _split_hashtags(paragraph.text)):
+            add_abstract_paragraph(content.papers[-1][1], paragraph)
+        elif content.stage == "teaser" and (split := split_hashtags(paragraph.text)):
             content.teaser, tags = split
             content.hashtags.extend(tags)
             content.stage = "body"
@@ -509,7 +415,7 @@ class _Parser:
             return True
         if self._starts_comments_or_chrome(self._peek()):
             return True
-        return _opens_section(self._peek_paragraph())
+        return opens_section(self._peek_paragraph())
 
     def _starts_comments_or_chrome(self, line: Line) -> bool:
         return self._starts_comments(line) or self._is_chrome(line)
