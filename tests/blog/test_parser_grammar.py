@@ -160,9 +160,8 @@ def document(draw) -> Built:
     return built
 
 
-def chrome(draw, *, shaped_allowed: bool, footer: bool) -> list[str]:
-    pool = KNOWN_CHROME + (FOOTER_CHROME if footer else [])
-    lines = draw(st.lists(st.sampled_from(pool), max_size=3))
+def chrome_before_comments(draw, *, shaped_allowed: bool) -> list[str]:
+    lines = draw(st.lists(st.sampled_from(KNOWN_CHROME), max_size=3))
     if shaped_allowed:
         lines += draw(st.lists(st.sampled_from(SHAPED_CHROME), max_size=2))
     return lines
@@ -176,7 +175,7 @@ def page(draw) -> tuple[str, Built]:
     # Chrome before the comments: label-like lines only where no section can take them in
     # (after a bio paragraph or the CoI line); known lines after any section.
     shaped_before = bool((e["author"] and e["author"][1]) or (e["coi"] and not e["author"]))
-    before = chrome(draw, shaped_allowed=shaped_before, footer=False)
+    before = chrome_before_comments(draw, shaped_allowed=shaped_before)
     e["comments"] = []
     thread = []
     if draw(st.booleans()):
