@@ -289,3 +289,16 @@ def test_inline_body_hashtags_become_the_posts_tags(parsed_seed):
     assert [tag.name for tag in post.hashtag_list()] == [
         "MSResearch", "MSBlog", "ClinicSpeak", "NMOResearch",
     ]  # fmt: skip
+
+
+def test_one_word_labels_become_tags_after_the_others_and_longer_labels_are_reported(parsed_seed):
+    labelled = dataclasses.replace(parsed_seed, labels=("NMO", "MSBlog", "heat sensitivity"))
+
+    result = import_post(labelled, source_ref="seed")
+
+    assert [tag.name for tag in result.post.hashtag_list()] == [
+        "MSResearch", "MSBlog", "ClinicSpeak", "NMO",
+    ]  # fmt: skip
+    assert result.notes == [
+        "labels of several words are not hashtags, so not kept: heat sensitivity"
+    ]
