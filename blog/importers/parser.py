@@ -14,7 +14,6 @@ U+00A0 treated as a space; text is otherwise kept exactly.
 
 import dataclasses
 import datetime
-from dataclasses import dataclass, field
 
 from blog.importers.chrome import (
     POSTED_BY,
@@ -25,10 +24,7 @@ from blog.importers.chrome import (
 )
 from blog.importers.document import (
     ImportFormatError,
-    ParsedAbstractSection,
     ParsedAuthor,
-    ParsedComment,
-    ParsedPaper,
     ParsedPost,
     dedupe_tags,
 )
@@ -38,6 +34,7 @@ from blog.importers.sections import (
     COI,
     SERIES_PREFIX,
     TITLE_MAX_LENGTH,
+    ReadSoFar,
     add_abstract_paragraph,
     body_text,
     citation_of,
@@ -64,40 +61,6 @@ def parse_post_document(text: str, *, allow_unterminated: bool = False) -> Parse
     if all(line.blank for line in lines):
         raise ImportFormatError("the document is empty", 1)
     return _Parser(lines, allow_unterminated=allow_unterminated).parse()
-
-
-@dataclass
-class _Content:
-    """What the document has said so far, and which section it is in."""
-
-    stage: str = "teaser"  # teaser body papers coi author chrome comments footer
-    teaser: str = ""
-    hashtags: list[str] = field(default_factory=list)
-    body: list[Paragraph] = field(default_factory=list)
-    papers: list[tuple[ParsedPaper, list[ParsedAbstractSection]]] = field(default_factory=list)
-    coi_text: str = ""
-    coi_line: int = 0
-    author: ParsedAuthor | None = None
-    signed_by: str = ""
-    labels: list[str] = field(default_factory=list)
-    comments: tuple[ParsedComment, ...] = ()
-    chrome_start: Line | None = None  # the first chrome line since the last content
-
-    def require_body(self, line: int) -> None:
-        if not self.body:
-            raise ImportFormatError(
-                "the post has no body text: a paragraph must come between the title "
-                "(or teaser) and this line",
-                line,
-            )
-
-    def after_the_end(self, line: int) -> ImportFormatError:
-        start = self.chrome_start
-        return ImportFormatError(
-            f"content after the end of the post (the page footer starts at line "
-            f"{start.number}: “{start.stripped}”)",
-            line,
-        )
 
 
 class _Parser:
@@ -175,7 +138,7 @@ class _Parser:
         """Read the whole document; raise ImportFormatError at the first fault."""
         published_on, title_line = self._read_title()
         title = title_line.stripped
-        content = _Content()
+        content = ReadSoFar()
         series = ""
         if prefix := SERIES_PREFIX.match(title):
             series = prefix["name"]
@@ -264,7 +227,7 @@ class _Parser:
 
     # -- sections --------------------------------------------------------------------
 
-    def _read_comments(self, content: _Content, start: Line) -> None:
+    def _read_comments(self, content: ReadSoFar, start: Line) -> None:
         """Read the discussion; refuse a page that ends inside it (cut off when saved)."""
         content.require_body(start.number)
         if content.comments:
@@ -297,7 +260,7 @@ class _Parser:
                 last.number,
             )
 
-    def _read_chrome_line(self, content: _Content, line: Line) -> None:
+    def _read_chrome_line(self, content: ReadSoFar, line: Line) -> None:
         """Skip a line of page chrome, keeping the sign-off's name and the labels."""
         content.require_body(line.number)
         self._enter_chrome(content, line)
@@ -307,11 +270,11 @@ class _Parser:
         content.labels.extend(labels_of(line))
         self.position += 1
 
-    def _enter_chrome(self, content: _Content, line: Line) -> None:
+    def _enter_chrome(self, content: ReadSoFar, line: Line) -> None:
         content.stage = "footer" if content.stage in ("comments", "footer") else "chrome"
         content.chrome_start = content.chrome_start or line
 
-    def _read_paragraph(self, content: _Content, paragraph: Paragraph) -> None:
+    def _read_paragraph(self, content: ReadSoFar, paragraph: Paragraph) -> None:
         """Place a paragraph that is neither comments nor a known chrome line."""
         stage = content.stage
         if stage in ("chrome", "comments", "footer"):
@@ -350,7 +313,7 @@ class _Parser:
         else:
             self._read_post_text(content, paragraph)
 
-    def _read_coi(self, content: _Content, paragraph: Paragraph, text: str) -> None:
+    def _read_coi(self, content: ReadSoFar, paragraph: Paragraph, text: str) -> None:
         content.require_body(paragraph.number)
         if content.coi_line:
             raise ImportFormatError(
@@ -362,7 +325,7 @@ class _Parser:
             )
         content.coi_text, content.coi_line, content.stage = text, paragraph.number, "coi"
 
-    def _read_post_text(self, content: _Content, paragraph: Paragraph) -> None:
+    def _read_post_text(self, content: ReadSoFar, paragraph: Paragraph) -> None:
         """Read a teaser, body, citation or abstract paragraph."""
         if paper := citation_of(paragraph):
             content.require_body(paragraph.number)

@@ -7,11 +7,14 @@ the author box heading; and where the last of them stands, above which nothing i
 import dataclasses
 import datetime
 import re
+from dataclasses import dataclass, field
 
 from blog.importers.document import (
     HASHTAG,
     ImportFormatError,
     ParsedAbstractSection,
+    ParsedAuthor,
+    ParsedComment,
     ParsedPaper,
 )
 from blog.importers.lines import SPACES, Line, Paragraph
@@ -124,3 +127,37 @@ def shorten(text: str, limit: int = 60) -> str:
         return text
     half = (limit - 3) // 2
     return f"{text[:half].rstrip()} … {text[-half:].lstrip()}"
+
+
+@dataclass
+class ReadSoFar:
+    """What the document has said so far, and which section it is in."""
+
+    stage: str = "teaser"  # teaser body papers coi author chrome comments footer
+    teaser: str = ""
+    hashtags: list[str] = field(default_factory=list)
+    body: list[Paragraph] = field(default_factory=list)
+    papers: list[tuple[ParsedPaper, list[ParsedAbstractSection]]] = field(default_factory=list)
+    coi_text: str = ""
+    coi_line: int = 0
+    author: ParsedAuthor | None = None
+    signed_by: str = ""
+    labels: list[str] = field(default_factory=list)
+    comments: tuple[ParsedComment, ...] = ()
+    chrome_start: Line | None = None  # the first chrome line since the last content
+
+    def require_body(self, line: int) -> None:
+        if not self.body:
+            raise ImportFormatError(
+                "the post has no body text: a paragraph must come between the title "
+                "(or teaser) and this line",
+                line,
+            )
+
+    def after_the_end(self, line: int) -> ImportFormatError:
+        start = self.chrome_start
+        return ImportFormatError(
+            f"content after the end of the post (the page footer starts at line "
+            f"{start.number}: “{start.stripped}”)",
+            line,
+        )
