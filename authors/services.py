@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -42,6 +43,10 @@ def author_default() -> Author:
     Imported pages that name no author are filed under it. Runs queries.
     """
     name = settings.BLOG_DEFAULT_AUTHOR
+    if not slugify(name):
+        raise ImproperlyConfigured(
+            f"BLOG_DEFAULT_AUTHOR {name!r} has no letters or digits to make an author's URL from"
+        )
     author, _ = Author.objects.get_or_create(slug=slugify(name), defaults={"name": name})
     return author
 

@@ -1,6 +1,7 @@
 """The blog's default author: created on first use, reused, and marked in the admin."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
@@ -22,6 +23,14 @@ def test_the_default_author_is_created_on_first_use_then_reused(settings):
     assert Author.objects.count() == 1
     assert is_default_author(first)
     assert not is_default_author(Author.objects.create(name="Prof G", slug="prof-g"))
+
+
+def test_a_default_author_without_letters_is_a_configuration_error(settings):
+    settings.BLOG_DEFAULT_AUTHOR = "!!!"
+
+    with pytest.raises(ImproperlyConfigured, match="BLOG_DEFAULT_AUTHOR '!!!' has no letters"):
+        author_default()
+    assert Author.objects.count() == 0
 
 
 def test_the_admin_author_list_marks_the_default_author(staff_client, settings):
