@@ -1,8 +1,8 @@
 """The blog's default author: created on first use, reused, and marked in the admin."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from bs4 import BeautifulSoup
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from authors.models import Author
