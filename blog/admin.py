@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from blog.admin_inlines import JoinedRowsInline
 from blog.forms import PostImportForm
-from blog.importers.batch import DocumentOutcome, import_documents
+from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
     PAPER_CITATION_FIELDS,
     AbstractSection,
@@ -200,6 +200,11 @@ class PostAdmin(admin.ModelAdmin):
         # Before the default URLs, whose "<path:object_id>/" would catch this one.
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="blog_post_import"),
+            path(
+                "import/format/",
+                self.admin_site.admin_view(self.import_format_view),
+                name="blog_post_import_format",
+            ),
             path("<path:object_id>/history/<int:number>/", view, name=name),
             *super().get_urls(),
         ]
@@ -267,6 +272,8 @@ class PostAdmin(admin.ModelAdmin):
                     published_at=form.cleaned_data["published"],
                     author_name=form.cleaned_data["author"],
                     dry_run=form.cleaned_data["dry_run"],
+                    draft=form.cleaned_data["draft"],
+                    allow_unterminated=form.cleaned_data["allow_unterminated"],
                     all_or_nothing=True,
                     user=request.user,
                 )
@@ -286,6 +293,18 @@ class PostAdmin(admin.ModelAdmin):
             "dry_run": form.is_bound and form.cleaned_data.get("dry_run", False),
         }
         return TemplateResponse(request, "admin/blog/post/import.html", context)
+
+    def import_format_view(self, request):
+        """Show docs/import-format.md, the grammar of post documents, to the importing editor."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "The post document format",
+            "opts": self.opts,
+            "format_html": import_format_html(),
+        }
+        return TemplateResponse(request, "admin/blog/post/import_format.html", context)
 
     def _log_imports(self, request, outcomes: list[DocumentOutcome]) -> None:
         """Record each post written in the admin history, under the user who imported it."""

@@ -3,6 +3,7 @@
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from blog.importers.batch import SourceDocument, parse_published
@@ -55,12 +56,33 @@ class PostImportForm(forms.Form):
             "e.g. 2014-10-14 or 2014-10-14 09:30."
         ),
     )
+    draft = forms.BooleanField(
+        label="Import as drafts",
+        required=False,
+        help_text="Save the posts as drafts, so they can be reviewed before they go live.",
+    )
+    allow_unterminated = forms.BooleanField(
+        label="The pages are complete",
+        required=False,
+        help_text=(
+            "A page whose comments run to the end of the file, with nothing of the page "
+            "after them, looks cut off and is refused. Tick this if the pages were saved "
+            "completely."
+        ),
+    )
     author = forms.CharField(
         label="Author",
         required=False,
         max_length=120,
-        help_text="For documents that name no author (no “About the author” box or “By …” line).",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].help_text = (
+            "For documents that name no author (no “About the author” box or “By …” line). "
+            f"Leave it empty to file them under the blog's default author, "
+            f"“{settings.BLOG_DEFAULT_AUTHOR}”."
+        )
 
     def clean_documents(self) -> list[SourceDocument]:
         uploads = self.cleaned_data["documents"]

@@ -1,6 +1,7 @@
 """Writes to comment threads. Every structural change of a tree goes through here."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -62,7 +63,37 @@ def comment_create(
 
 
 @transaction.atomic
-def comments_sync_imported(*, post, comments) -> list[str]:
+@dataclass(frozen=True)
+class CommentSync:
+    """What comments_sync_imported changed: the refs ("3.2") of the comments, by change."""
+
+    added: tuple[str, ...] = ()
+    edited: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.edited or self.removed)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of comments per change, only the non-zero ones."""
+        counts = {"added": len(self.added), "edited": len(self.edited)}
+        counts["removed"] = len(self.removed)
+        return {change: count for change, count in counts.items() if count}
+
+    def describe(self) -> list[str]:
+        """Return one line per comment changed, e.g. "comment 3.2 added"."""
+        return [
+            f"comment {ref} {change}"
+            for change, refs in (
+                ("added", self.added),
+                ("edited", self.edited),
+                ("removed", self.removed),
+            )
+            for ref in refs
+        ]
+
+
+def comments_sync_imported(*, post, comments) -> CommentSync:
     """Make the post's imported comments match the document's; return what changed.
 
     Comments are matched by their position in the document (`source_ref`, e.g. "3.2").
@@ -73,7 +104,7 @@ def comments_sync_imported(*, post, comments) -> list[str]:
     """
     existing = {c.source_ref: c for c in Comment.objects.filter(post=post).exclude(source_ref="")}
     by_ref: dict[str, Comment] = {}
-    changes: list[str] = []
+    added, edited, removed = [], [], []
     for parsed in comments:
         comment = existing.get(parsed.ref)
         parent = by_ref[parsed.parent_ref] if parsed.parent_ref else None
@@ -85,7 +116,7 @@ def comments_sync_imported(*, post, comments) -> list[str]:
                 author_name=parsed.author_name,
                 source_ref=parsed.ref,
             )
-            changes.append(f"comment {parsed.ref} added")
+            added.append(parsed.ref)
         else:
             wanted = {
                 "body": parsed.body,
@@ -98,14 +129,14 @@ def comments_sync_imported(*, post, comments) -> list[str]:
                     setattr(comment, field, wanted[field])
                 comment.full_clean(exclude=["parent", "post"])
                 comment.save()
-                changes.append(f"comment {parsed.ref} edited")
+                edited.append(parsed.ref)
         by_ref[parsed.ref] = comment
     for ref, comment in existing.items():
         if ref not in by_ref and comment.status != Comment.Status.REMOVED:
             comment.status = Comment.Status.REMOVED
             comment.save(update_fields=["status", "body_html", "updated_at"])
-            changes.append(f"comment {ref} removed")
-    return changes
+            removed.append(ref)
+    return CommentSync(added=tuple(added), edited=tuple(edited), removed=tuple(removed))
 
 
 @transaction.atomic

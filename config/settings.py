@@ -277,6 +277,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The author of imported pages that name none (no author box, no "By X" sign-off); the
+# author is created on first use (authors.services.author_default).
+BLOG_DEFAULT_AUTHOR = os.environ.get("BLOG_DEFAULT_AUTHOR", "").strip() or "The editors"
+
 # --- Comments: limits and abuse rules (WordPress-like defaults) ---------------------------
 COMMENTS_MAX_NAME_LENGTH = env_int("COMMENTS_MAX_NAME_LENGTH", 100)
 COMMENTS_MAX_EMAIL_LENGTH = env_int("COMMENTS_MAX_EMAIL_LENGTH", 100)

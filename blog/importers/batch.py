@@ -8,12 +8,11 @@ rolled back, so it reports exactly what a real run would change.
 
 import contextlib
 import datetime
-import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -21,9 +20,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from blog.importers.document import ImportFormatError
 from blog.importers.parser import decode_document, parse_post_document
 from blog.importers.writer import CREATED, ImportResult, import_post
+from blog.markup import render_markdown
 
-# How comments_sync_imported reports a comment: "comment 3.2 added".
-COMMENT_CHANGE = re.compile(r"^comment \S+ (?P<verb>added|edited|removed)$")
+FORMAT_DOCUMENT = "docs/import-format.md"
 
 
 @dataclass(frozen=True)
@@ -61,17 +60,24 @@ class DocumentOutcome:
     @property
     def post_changes(self) -> list[str]:
         """Return the changes other than comments, e.g. "post title changed"."""
-        changes = self.result.changes if self.result else []
-        return [change for change in changes if not COMMENT_CHANGE.match(change)]
+        return self.result.changes if self.result else []
 
     @property
     def comment_changes(self) -> dict[str, int]:
         """Count the comments added, edited and removed, e.g. {"added": 13}."""
-        changes = self.result.changes if self.result else []
-        verbs = Counter(
-            match["verb"] for change in changes if (match := COMMENT_CHANGE.match(change))
-        )
-        return {verb: verbs[verb] for verb in ("added", "edited", "removed") if verbs[verb]}
+        return self.result.comments.counts() if self.result else {}
+
+    @property
+    def notes(self) -> list[str]:
+        return self.result.notes if self.result else []
+
+
+def summarise(outcomes: list[DocumentOutcome]) -> dict[str, int]:
+    """Count the documents per result: created, updated, unchanged and refused."""
+    counts = dict.fromkeys(("created", "updated", "unchanged", "refused"), 0)
+    for outcome in outcomes:
+        counts["refused" if outcome.error else outcome.action] += 1
+    return counts
 
 
 class _RollBack(Exception):
@@ -95,6 +101,8 @@ def import_documents(
     published_at: datetime.datetime | None = None,
     author_name: str = "",
     dry_run: bool = False,
+    draft: bool = False,
+    allow_unterminated: bool = False,
     all_or_nothing: bool = False,
     user=None,
 ) -> list[DocumentOutcome]:
@@ -104,8 +112,15 @@ def import_documents(
     `all_or_nothing` is set: then one error rolls the whole batch back. `dry_run` rolls
     everything back, so each outcome tells what would change (later documents see what
     earlier ones would have written, as in a real run). `user` is recorded as the author of
-    the post versions the import creates. Runs queries.
+    the post versions the import creates. `draft` and `allow_unterminated` are passed to
+    the writer and the parser. Runs queries.
     """
+    options = {
+        "published_at": published_at,
+        "author_name": author_name,
+        "draft": draft,
+        "user": user,
+    }
     outcomes: list[DocumentOutcome] = []
     # Each document is already atomic on its own (import_post); an enclosing transaction is
     # needed only to undo documents that succeeded.
@@ -114,7 +129,7 @@ def import_documents(
     try:
         with batch:
             for document in documents:
-                outcomes.append(_import_one(document, published_at, author_name, user))
+                outcomes.append(_import_one(document, allow_unterminated, options))
             if dry_run or (all_or_nothing and any(o.error for o in outcomes)):
                 raise _RollBack
     except _RollBack:
@@ -125,17 +140,19 @@ def import_documents(
 
 
 def _import_one(
-    document: SourceDocument, published_at: datetime.datetime | None, author_name: str, user
+    document: SourceDocument, allow_unterminated: bool, options: dict
 ) -> DocumentOutcome:
     try:
-        parsed = parse_post_document(decode_document(document.data))
-        result = import_post(
-            parsed,
-            source_ref=document.source_ref,
-            published_at=published_at,
-            author_name=author_name,
-            user=user,
+        parsed = parse_post_document(
+            decode_document(document.data), allow_unterminated=allow_unterminated
         )
+        result = import_post(parsed, source_ref=document.source_ref, **options)
     except ImportFormatError as error:
         return DocumentOutcome(name=document.name, error=error.format(document.name))
     return DocumentOutcome(name=document.name, result=result, comment_count=len(parsed.comments))
+
+
+def import_format_html() -> str:
+    """Return the document format's description (docs/import-format.md) as safe HTML."""
+    path = settings.BASE_DIR / FORMAT_DOCUMENT
+    return render_markdown(path.read_text(encoding="utf-8"))

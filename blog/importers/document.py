@@ -4,9 +4,26 @@ Every element keeps the line it came from, so later checks can name the line too
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+
+# A #Tag written in text; "&#39;" and "C#" are not tags.
+HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z0-9_]*)")
+# A label that can be a hashtag as it is: one word.
+ONE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def dedupe_tags(tags) -> tuple[str, ...]:
+    """Drop repeated tags (ignoring case), keeping the first spelling and the order."""
+    seen: set[str] = set()
+    unique = []
+    for tag in tags:
+        if tag.lower() not in seen:
+            seen.add(tag.lower())
+            unique.append(tag)
+    return tuple(unique)
 
 
 class ImportFormatError(ValueError):
@@ -88,6 +105,7 @@ class ParsedPost:
     signed_by: str
     published_on: datetime.date | None
     comments: tuple[ParsedComment, ...] = field(default=())
+    labels: tuple[str, ...] = field(default=())  # from the page's `Labels:` line
 
     @property
     def body(self) -> str:
@@ -96,6 +114,22 @@ class ParsedPost:
     @property
     def slug(self) -> str:
         return slugify(self.title)[:200].strip("-")
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The post's hashtags: the title's and teaser's, those inline in the body, then the
+        one-word labels."""
+        inline = HASHTAG.findall(self.body)
+        return dedupe_tags([*self.hashtags, *inline, *self.label_tags])
+
+    @property
+    def label_tags(self) -> tuple[str, ...]:
+        return tuple(label for label in self.labels if ONE_WORD.fullmatch(label))
+
+    @property
+    def labels_not_tags(self) -> tuple[str, ...]:
+        """Labels of several words, which cannot be hashtags."""
+        return tuple(label for label in self.labels if not ONE_WORD.fullmatch(label))
 
     @property
     def author_name(self) -> str:

@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from blog.importers.parser import SIGN_OFF
+from blog.importers.chrome import SIGN_OFF
 from blog.models import Post
 
 BULLET = "•"
@@ -44,6 +44,9 @@ def export_post_document(post: Post) -> str:
         blocks.append("\n".join(_comment_lines(comments)))
     if SIGN_OFF.match(f"By {author.name}"):
         blocks.append(f"By {author.name}")
+    elif comments:
+        # The page's end: without chrome after them, the comments would read as cut off.
+        blocks.append("Post a Comment")
     return "\n\n".join(blocks) + "\n"
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from authors.models import Author
+from authors.services import author_default
 from blog.caching import posts_changed
 from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
-from blog.importers.parser import HASHTAG, _dedupe
 from blog.models import (
     PAPER_CITATION_FIELDS,
     AbstractSection,
@@ -28,7 +28,7 @@ from blog.models import (
 )
 from blog.revisions import ORIGIN_IMPORT, record_post_revision, unrecorded_stored_version
 from comments.models import Comment
-from comments.services import comments_sync_imported
+from comments.services import CommentSync, comments_sync_imported
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -39,7 +39,13 @@ PAPER_FIELDS = PAPER_CITATION_FIELDS
 class ImportResult:
     post: Post
     action: str  # "created", "updated" or "unchanged"
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # of the post, its papers, tags, author
+    comments: CommentSync = field(default_factory=CommentSync)
+    notes: list[str] = field(default_factory=list)  # what the editor should know, e.g. the author
+
+    def describe(self) -> list[str]:
+        """Return every change, the comments' one per line, e.g. "comment 3.2 added"."""
+        return [*self.changes, *self.comments.describe()]
 
 
 def _check(instance, line: int, *, exclude: list[str] | None = None) -> None:
@@ -56,17 +62,14 @@ def _check(instance, line: int, *, exclude: list[str] | None = None) -> None:
 
 
 def validate_parsed_post(parsed: ParsedPost, *, author_name: str = "") -> None:
-    """Check the parsed document against the models' rules, before anything is written."""
+    """Check the parsed document against the models' rules, before anything is written.
+
+    A document that names no author, with no `author_name` given, goes to the default
+    author, which needs no check.
+    """
     if not parsed.slug:
         raise ImportFormatError(
             "the title has no letters or digits to make a URL from", parsed.title_line
-        )
-    name = parsed.author_name or author_name
-    if not name:
-        raise ImportFormatError(
-            "the document names no author (no “About the author” box or “By …” line); "
-            "pass --author NAME",
-            parsed.title_line,
         )
     _check(
         Post(
@@ -79,16 +82,15 @@ def validate_parsed_post(parsed: ParsedPost, *, author_name: str = "") -> None:
         parsed.title_line,
         exclude=["author", "series"],
     )
-    author_line = parsed.author.line if parsed.author else parsed.title_line
-    _check(
-        Author(
-            name=name, slug=slugify(name) or "x", bio=parsed.author.bio if parsed.author else ""
-        ),
-        author_line,
-    )
-    if not slugify(name):
-        raise ImportFormatError(f"the author's name {name!r} has no letters or digits", author_line)
-    for tag in parsed.hashtags:
+    if name := parsed.author_name or author_name:
+        author_line = parsed.author.line if parsed.author else parsed.title_line
+        bio = parsed.author.bio if parsed.author else ""
+        _check(Author(name=name, slug=slugify(name) or "x", bio=bio), author_line)
+        if not slugify(name):
+            raise ImportFormatError(
+                f"the author's name {name!r} has no letters or digits", author_line
+            )
+    for tag in parsed.tags:
         _check(Hashtag(name=tag, slug=hashtag_slug(tag)), parsed.title_line)
     for paper in parsed.papers:
         _check(Paper(**_paper_values(paper)), paper.line)
@@ -113,21 +115,50 @@ def import_post(
     source_ref: str,
     published_at: datetime.datetime | None = None,
     author_name: str = "",
+    draft: bool = False,
     user: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """Create or update the post a document describes; return what was done.
 
     The publication time is, in order: the document's date line; `published_at` (the
     --published option, for undated documents); the stored post's (on re-import); the
-    newest cited paper's date; the time of the first import.
+    newest cited paper's date; the time of the first import. The author is the one the
+    document names, else `author_name`, else the blog's default author. `draft` saves the
+    post as a draft (a new post is otherwise published; an existing one keeps its status).
 
     A new or changed post gets a version in its history (origin "import", by `user`).
     """
     validate_parsed_post(parsed, author_name=author_name)
-    changes: list[str] = []
-    author = _upsert_author(parsed, author_name, changes)
-    series = _upsert_series(parsed.series, changes)
+    result = ImportResult(post=None, action=CREATED)
+    author = _upsert_author(parsed, author_name, result)
+    series = _upsert_series(parsed.series, result.changes)
+    post = _existing_post(parsed, source_ref)
+    before = unrecorded_stored_version(post.pk) if post is not None else None
+    wanted = _post_values(parsed, series=series, author=author, published_at=published_at)
+    if draft:
+        wanted["status"] = Post.Status.DRAFT
+    result.post, result.action = _save_post(post, wanted, parsed, source_ref, result.changes)
+    _set_hashtags(result.post, parsed.tags, result.changes)
+    _set_papers(result.post, parsed.papers, result.changes)
+    result.comments = comments_sync_imported(post=result.post, comments=parsed.comments)
+    record_post_revision(result.post, user=user, origin=ORIGIN_IMPORT, before=before)
+    if parsed.labels_not_tags:
+        labels = ", ".join(parsed.labels_not_tags)
+        result.notes.append(f"labels of several words are not hashtags, so not kept: {labels}")
 
+    if result.action == UPDATED and not (result.changes or result.comments):
+        result.action = UNCHANGED
+    if result.changes or result.comments:
+        # Saves retire cached pages themselves (blog.signals); bulk inserts (links,
+        # abstracts) do not. Other posts citing a paper whose abstract changed show it
+        # at once (the post part of a page is never cached), and retiring this post
+        # retires the site version their ETags include.
+        posts_changed([result.post.pk])
+    return result
+
+
+def _existing_post(parsed: ParsedPost, source_ref: str) -> Post | None:
+    """Return the document's post, locked (None if new); refuse a slug another post uses."""
     post = Post.objects.select_for_update().filter(source_ref=source_ref).first()
     clash = Post.objects.filter(slug=parsed.slug).exclude(source_ref=source_ref).first()
     if clash:
@@ -136,7 +167,12 @@ def import_post(
             f"already uses the URL slug {parsed.slug!r}",
             parsed.title_line,
         )
+    return post
 
+
+def _post_values(
+    parsed: ParsedPost, *, series, author: Author, published_at: datetime.datetime | None
+) -> dict:
     wanted = {
         "title": parsed.title,
         "slug": parsed.slug,
@@ -152,57 +188,51 @@ def import_post(
         wanted["published_at"] = _local_midnight(parsed.published_on)
     elif published_at is not None:
         wanted["published_at"] = published_at
+    return wanted
 
-    before = unrecorded_stored_version(post.pk) if post is not None else None
+
+def _save_post(
+    post: Post | None, wanted: dict, parsed: ParsedPost, source_ref: str, changes: list[str]
+) -> tuple[Post, str]:
+    """Create the post, or change the fields that differ; return it and the action."""
     if post is None:
         if "published_at" not in wanted:
             newest = max((paper.published_on for paper in parsed.papers), default=None)
             wanted["published_at"] = _local_midnight(newest) if newest else timezone.now()
-        post = Post(source_ref=source_ref, status=Post.Status.PUBLISHED, **wanted)
+        wanted.setdefault("status", Post.Status.PUBLISHED)
+        post = Post(source_ref=source_ref, **wanted)
         post.save()
-        action = CREATED
-    else:
-        changed = [name for name, value in wanted.items() if getattr(post, name) != value]
-        if changed:
-            for name in changed:
-                setattr(post, name, wanted[name])
-            post.save()
-            changes.extend(f"post {name} changed" for name in changed)
-        action = UPDATED
-
-    # Hashtags written inline in the body are the post's tags too, so each links to a page.
-    inline = tuple(HASHTAG.findall(parsed.body))
-    _set_hashtags(post, _dedupe([*parsed.hashtags, *inline]), changes)
-    _set_papers(post, parsed.papers, changes)
-    changes.extend(comments_sync_imported(post=post, comments=parsed.comments))
-    record_post_revision(post, user=user, origin=ORIGIN_IMPORT, before=before)
-
-    if action == UPDATED and not changes:
-        action = UNCHANGED
-    if changes:
-        # Saves retire cached pages themselves (blog.signals); bulk inserts (links,
-        # abstracts) do not. Other posts citing a paper whose abstract changed show it
-        # at once (the post part of a page is never cached), and retiring this post
-        # retires the site version their ETags include.
-        posts_changed([post.pk])
-    return ImportResult(post=post, action=action, changes=changes)
+        return post, CREATED
+    changed = [name for name, value in wanted.items() if getattr(post, name) != value]
+    if changed:
+        for name in changed:
+            setattr(post, name, wanted[name])
+        post.save()
+        changes.extend(f"post {name} changed" for name in changed)
+    return post, UPDATED
 
 
 def _local_midnight(date: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
 
-def _upsert_author(parsed: ParsedPost, fallback_name: str, changes: list[str]) -> Author:
+def _upsert_author(parsed: ParsedPost, fallback_name: str, result: ImportResult) -> Author:
     name = parsed.author_name or fallback_name
+    if not name:
+        author = author_default()
+        result.notes.append(
+            f"the document names no author: filed under the default author, {author.name}"
+        )
+        return author
     author, created = Author.objects.get_or_create(slug=slugify(name), defaults={"name": name})
     if created:
-        changes.append(f"author {name} added")
+        result.changes.append(f"author {name} added")
     bio = parsed.author.bio if parsed.author else ""
     # An empty author box says nothing about the bio; keep what the editors wrote.
     if bio and author.bio != bio:
         author.bio = bio
         author.save(update_fields=["bio", "updated_at"])
-        changes.append(f"author {name} bio changed")
+        result.changes.append(f"author {name} bio changed")
     return author
 
 

@@ -122,6 +122,8 @@ def test_every_field_is_labelled_and_the_file_input_takes_several_files(staff_cl
     assert labels == {
         "id_documents": "Documents:",
         "id_dry_run": "Dry run",
+        "id_draft": "Import as drafts",
+        "id_allow_unterminated": "The pages are complete",
         "id_published": "Publication date:",
         "id_author": "Author:",
     }
@@ -336,7 +338,7 @@ BROKEN = {
     ),
     "no-title": (
         _no_title,
-        "broken.txt:1: the document has no title before its comments or page footer",
+        "broken.txt:1: the document has no title: it starts with the comments",
     ),
 }
 

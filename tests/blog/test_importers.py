@@ -157,7 +157,9 @@ def test_edited_comment_is_updated_and_new_comment_appended(parsed_seed):
         dataclasses.replace(parsed_seed, comments=tuple(comments)), source_ref="seed"
     )
 
-    assert sorted(result.changes) == ["comment 1 edited", "comment 5 added"]
+    assert result.changes == []
+    assert (result.comments.added, result.comments.edited) == (("5",), ("1",))
+    assert sorted(result.describe()) == ["comment 1 edited", "comment 5 added"]
     stored = list(Comment.objects.order_by("tree_id", "lft").values_list("source_ref", "body"))
     assert stored[0] == ("1", "An edited first comment.")
     assert stored[-1] == ("5", "A fifth thread.")
@@ -170,7 +172,8 @@ def test_comment_dropped_from_the_document_is_marked_removed_not_deleted(parsed_
 
     result = import_post(without_last, source_ref="seed")
 
-    assert result.changes == ["comment 4 removed"]
+    assert result.describe() == ["comment 4 removed"]
+    assert result.comments.counts() == {"removed": 1}
     assert Comment.objects.get(source_ref="4").status == Comment.Status.REMOVED
     assert Comment.objects.count() == 13
 
@@ -208,14 +211,28 @@ def test_slug_taken_by_another_post_is_refused_and_nothing_written(parsed_seed):
     assert counts() == before
 
 
-def test_document_without_author_needs_a_fallback(parsed_seed):
+def test_document_without_author_goes_to_the_default_author(parsed_seed, settings):
+    settings.BLOG_DEFAULT_AUTHOR = "MS Blog editors"
     anonymous = dataclasses.replace(parsed_seed, author=None, signed_by="")
 
-    with pytest.raises(ImportFormatError, match="names no author"):
-        import_post(anonymous, source_ref="seed")
-    assert counts() == dict.fromkeys(counts(), 0)
+    result = import_post(anonymous, source_ref="seed")
+
+    assert result.post.author.name == "MS Blog editors"
+    assert result.post.author.slug == "ms-blog-editors"
+    assert result.notes == [
+        "the document names no author: filed under the default author, MS Blog editors"
+    ]
+    # Created on first use, then reused: a second page adds no second author.
+    other = dataclasses.replace(anonymous, title="Another anonymous page")
+    assert import_post(other, source_ref="other").post.author == result.post.author
+    assert Author.objects.count() == 1
+
+
+def test_author_option_wins_over_the_default_author(parsed_seed):
+    anonymous = dataclasses.replace(parsed_seed, author=None, signed_by="")
 
     post = import_post(anonymous, source_ref="seed", author_name="Mouse Doctor").post
+
     assert post.author.slug == "mouse-doctor"
 
 
@@ -272,3 +289,16 @@ def test_inline_body_hashtags_become_the_posts_tags(parsed_seed):
     assert [tag.name for tag in post.hashtag_list()] == [
         "MSResearch", "MSBlog", "ClinicSpeak", "NMOResearch",
     ]  # fmt: skip
+
+
+def test_one_word_labels_become_tags_after_the_others_and_longer_labels_are_reported(parsed_seed):
+    labelled = dataclasses.replace(parsed_seed, labels=("NMO", "MSBlog", "heat sensitivity"))
+
+    result = import_post(labelled, source_ref="seed")
+
+    assert [tag.name for tag in result.post.hashtag_list()] == [
+        "MSResearch", "MSBlog", "ClinicSpeak", "NMO",
+    ]  # fmt: skip
+    assert result.notes == [
+        "labels of several words are not hashtags, so not kept: heat sensitivity"
+    ]

@@ -18,8 +18,8 @@ from blog.importers.parser import parse_citation
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 
 
-def parse(text: str) -> ParsedPost:
-    return parse_post_document(text)
+def parse(text: str, *, allow_unterminated: bool = False) -> ParsedPost:
+    return parse_post_document(text, allow_unterminated=allow_unterminated)
 
 
 def parse_sample(name: str) -> ParsedPost:
@@ -463,7 +463,8 @@ def test_indented_numbers_open_the_comments_without_a_heading():
         "     1. A reply.\n\n"
         "     2. Another reply,\n"
         "        on two lines.\n\n"
-        "  2. Second comment.\n"
+        "  2. Second comment.\n",
+        allow_unterminated=True,
     )
 
     assert [(c.ref, c.parent_ref, c.body) for c in post.comments] == [
@@ -476,7 +477,7 @@ def test_indented_numbers_open_the_comments_without_a_heading():
 
 @pytest.mark.parametrize("heading", ["Comments", "Comments:", "1 comment:", "12 comments:"])
 def test_comments_heading_is_not_content(heading):
-    post = parse(f"Title\n\nBody.\n\n{heading}\n\n  • A comment.\n")
+    post = parse(f"Title\n\nBody.\n\n{heading}\n\n  • A comment.\n\nBy Prof G\n")
 
     assert post.body_paragraphs == ("Body.",)
     assert [c.body for c in post.comments] == ["A comment."]
@@ -513,7 +514,8 @@ def test_each_footer_line_ends_the_post(footer):
 
     assert post.body_paragraphs == ("Body.",)
     assert [c.body for c in post.comments] == ["A comment."]
-    assert post.signed_by == ""
+    # Blogger's byline names the author as a sign-off does.
+    assert post.signed_by == ("Prof G" if footer.startswith("Posted by") else "")
 
 
 def test_hard_wrapped_lines_are_joined_with_single_spaces():
@@ -590,7 +592,10 @@ def test_no_break_space_counts_as_a_space_for_structure_only():
 
 
 def test_tab_indented_comments_nest_by_columns_of_four():
-    post = parse("Title\n\nBody.\n\n\t• A comment.\n\n\t  • A reply.\n\t    Its next line.\n")
+    post = parse(
+        "Title\n\nBody.\n\n\t• A comment.\n\n\t  • A reply.\n\t    Its next line.\n",
+        allow_unterminated=True,
+    )
 
     assert [(c.ref, c.parent_ref, c.body) for c in post.comments] == [
         ("1", None, "A comment."),
@@ -787,15 +792,15 @@ def test_error_formats_as_path_line_column_message():
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("#MSResearch #MSBlog #ClinicSpeak", 1, "the post has no body text"),
+        ("#MSResearch #MSBlog #ClinicSpeak", 1, "no title: it starts with the teaser"),
         ("Tuesday, 14 October 2014", 1, "the document has a date line but no title"),
         ("x" * 10_000, 1, "the title is 10000 characters long"),
         ("•", 1, "the post has no body text"),
         ("  •", 1, "the post has no body text"),
         ("1.", 1, "the post has no body text"),
         ("Comments:", 1, "no title"),
-        ("About the author", 1, "the post has no body text"),
-        ("CoI: none", 1, "the post has no body text"),
+        ("About the author", 1, "no title: it starts with the author box"),
+        ("CoI: none", 1, "no title: it starts with the CoI line"),
         ("\ufeff\r\n\r\n", 1, "the document is empty"),
     ],
 )
@@ -811,7 +816,7 @@ def test_weird_inputs_raise_only_import_format_error(text, line, message):
     "text",
     [
         "•\n\n•\n\n•",
-        "Title\n\n" + "x" * 10_000 + "\n\n  • " + "y" * 10_000,
+        "Title\n\n" + "x" * 10_000 + "\n\n  • " + "y" * 10_000 + "\n\nBy Prof G",
         "#Tag: title\n\n#Only #Tags\n\n#And: more",
     ],
 )
