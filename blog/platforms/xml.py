@@ -62,7 +62,7 @@ def iter_elements(source: str | BinaryIO, *, kind: str) -> Iterator[tuple[str, e
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else 0) or 1
         message = error.msg or str(error)
-        if "huge" in message.lower():
+        if "huge" in message.lower() or "too big" in message.lower():
             message += " (a single text over 10 MB is refused in untrusted XML)"
         raise ImportFormatError(f"not well-formed XML: {message}", line) from None
 
