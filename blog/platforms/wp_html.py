@@ -36,8 +36,10 @@ _ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _RENAME = {"b": "strong", "i": "em", "h1": "h2"}
 _RENAME_TAG = re.compile(r"<(/?)(b|i|h1)(\s[^>]*)?>", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
+_KEPT = re.compile(r"\x00(\d+)\x00")
 _BLOCK_START = re.compile(
-    r"<(?:p|div|ul|ol|li|blockquote|figure|h[1-6]|pre|table|thead|tbody|tr|hr|!--)[\s>/-]",
+    r"(?:\x00|<(?:p|div|ul|ol|li|blockquote|figure|h[1-6]|pre|table|thead|tbody|tr|hr|!--)[\s>/-])",
     re.I,
 )
 
@@ -67,6 +69,14 @@ def autop(text: str) -> str:
     A chunk between blank lines that starts with a block element is kept as written;
     any other chunk becomes a <p>, its single newlines <br>.
     """
+    # Blank lines inside <pre> are the code's own, as wpautop also keeps them.
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _PRE.sub(keep, text)
     chunks = [c.strip() for c in _PARAGRAPH_BREAK.split(text.strip()) if c.strip()]
     html = []
     for chunk in chunks:
@@ -74,7 +84,7 @@ def autop(text: str) -> str:
             html.append(chunk)
         else:
             html.append("<p>" + "<br>\n".join(chunk.split("\n")) + "</p>")
-    return "\n".join(html)
+    return _KEPT.sub(lambda m: kept[int(m.group(1))], "\n".join(html))
 
 
 def _attributes(tag: str) -> dict[str, str]:
