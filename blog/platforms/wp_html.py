@@ -36,6 +36,7 @@ _ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _RENAME = {"b": "strong", "i": "em", "h1": "h2"}
 _RENAME_TAG = re.compile(r"<(/?)(b|i|h1)(\s[^>]*)?>", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_TRAILING_BREAK = re.compile(r"(?:\s*<br\s*/?>)+\s*$", re.I)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
 _KEPT = re.compile(r"\x00(\d+)\x00")
 _BLOCK_START = re.compile(
@@ -83,6 +84,7 @@ def autop(text: str) -> str:
         if _BLOCK_START.match(chunk):
             html.append(chunk)
         else:
+            chunk = _TRAILING_BREAK.sub("", chunk)
             html.append("<p>" + "<br>\n".join(chunk.split("\n")) + "</p>")
     return _KEPT.sub(lambda m: kept[int(m.group(1))], "\n".join(html))
 
