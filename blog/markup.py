@@ -74,6 +74,7 @@ TOP_HEADING_LEVEL = 2
 MAX_HEADING_LEVEL = 6
 
 _TAG = re.compile(r"<[^>]*>")
+_LINK_WITHOUT_ADDRESS = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
 _BLOCK_END = re.compile(r"</(?:p|li|h[2-6]|blockquote|figcaption|pre|tr)>|<br\s*/?>", re.IGNORECASE)
 
 _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
@@ -93,8 +94,11 @@ def render_post_body(text: str, body_format: str) -> str:
 
 
 def sanitise_html(html: str) -> str:
-    """Return HTML reduced to the allowlist (figures allowed): no scripts, styles or images."""
-    return nh3.clean(
+    """Return HTML reduced to the allowlist (figures allowed): no scripts, styles or images.
+
+    A link whose address was refused (`javascript:`) keeps its text, not an empty <a>.
+    """
+    html = nh3.clean(
         html,
         tags=HTML_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -102,6 +106,7 @@ def sanitise_html(html: str) -> str:
         link_rel=LINK_REL,
         filter_style_properties={"text-align"},
     ).strip()
+    return _LINK_WITHOUT_ADDRESS.sub(r"\1", html)
 
 
 def render_markdown(text: str) -> str:
