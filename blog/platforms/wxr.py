@@ -7,6 +7,7 @@ and a `SkippedItem` (with the reason) for pages, menu items and the rest.
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
@@ -128,13 +129,22 @@ def _date(
     return None
 
 
-def _item(element, tz: datetime.tzinfo) -> Item:
-    line = element.sourceline or 0
-    fields: dict[str, tuple[str, int]] = {}
-    categories: list[str] = []
-    tags: list[str] = []
-    comments: list[SourceComment] = []
-    content = excerpt = creator = ""
+@dataclass
+class _ItemParts:
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    comments: list[SourceComment] = field(default_factory=list)
+    content: str = ""
+    excerpt: str = ""
+    creator: str = ""
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.fields.get(key, (default, 0))[0].strip()
+
+
+def _item_parts(element, tz: datetime.tzinfo) -> _ItemParts:
+    parts = _ItemParts()
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -143,62 +153,66 @@ def _item(element, tz: datetime.tzinfo) -> Item:
             name = text_of(child).strip()
             domain = child.get("domain")
             # WordPress files every uncategorised post under its default category.
-            if child.get("nicename") == "uncategorized":
+            if not name or child.get("nicename") == "uncategorized":
                 continue
-            if name and domain == "category" and name not in categories:
-                categories.append(name)
-            elif name and domain == "post_tag" and name not in tags:
-                tags.append(name)
+            if domain == "category" and name not in parts.categories:
+                parts.categories.append(name)
+            elif domain == "post_tag" and name not in parts.tags:
+                parts.tags.append(name)
         elif local == "comment" and namespace.startswith(WP_NAMESPACE):
-            comments.append(_comment(child, tz))
+            parts.comments.append(_comment(child, tz))
         elif local == "encoded" and namespace == CONTENT_NAMESPACE:
-            content = text_of(child)
+            parts.content = text_of(child)
         elif local == "encoded" and namespace.startswith(WP_NAMESPACE):
-            excerpt = text_of(child)
+            parts.excerpt = text_of(child)
         elif local == "creator" and namespace == DC_NAMESPACE:
-            creator = text_of(child).strip()
+            parts.creator = text_of(child).strip()
         else:
-            fields[local] = (text_of(child), child.sourceline or line)
-    post_id = fields.get("post_id", ("", 0))[0].strip()
+            parts.fields[local] = (text_of(child), child.sourceline or element.sourceline or 0)
+    return parts
+
+
+def _item(element, tz: datetime.tzinfo) -> Item:
+    line = element.sourceline or 0
+    parts = _item_parts(element, tz)
+    post_id = parts.get("post_id")
     if not post_id:
         raise ImportFormatError("<item> has no <wp:post_id>", line)
-    title = fields.get("title", ("", 0))[0].strip()
-    post_type = fields.get("post_type", ("post", 0))[0].strip() or "post"
-    status = fields.get("status", ("", 0))[0].strip()
+    title = parts.get("title")
+    post_type = parts.get("post_type") or "post"
+    status = parts.get("status")
     source_id = f"wp:{post_id}"
     if post_type == "attachment":
-        url = fields.get("attachment_url", ("", 0))[0].strip() or fields.get("guid", ("", 0))[0]
-        parent = fields.get("post_parent", ("0", 0))[0].strip()
-        return SourceAttachment(
-            source_id, title, url.strip(), f"wp:{parent}" if parent not in ("", "0") else "", line
-        )
+        url = parts.get("attachment_url") or parts.get("guid")
+        parent = parts.get("post_parent")
+        parent_id = f"wp:{parent}" if parent not in ("", "0") else ""
+        return SourceAttachment(source_id, title, url, parent_id, line)
     if post_type != "post":
         return SkippedItem(source_id, title, f"a WordPress {post_type}, not a post", line)
     if status not in POST_STATUSES:
         return SkippedItem(source_id, title, f"status {status!r} in WordPress", line)
-    published_at = _date(fields, "post_date_gmt", "post_date", tz)
-    modified_at = _date(fields, "post_modified_gmt", "post_modified", tz)
-    published_at = published_at or modified_at
+    modified_at = _date(parts.fields, "post_modified_gmt", "post_modified", tz)
+    published_at = _date(parts.fields, "post_date_gmt", "post_date", tz) or modified_at
     if published_at is None:
         raise ImportFormatError(f"post {post_id} has no date", line)
-    cleaned = clean_wordpress_html(content)
+    cleaned = clean_wordpress_html(parts.content)
     notes = [f"shortcode [{name}] dropped (media are not imported)" for name in cleaned.dropped]
     if status == "private":
         notes.append("private in WordPress: imported as a draft")
     return SourcePost(
         source_id=source_id,
         title=title,
-        slug=_slug(fields.get("post_name", ("", 0))[0], title, post_id),
+        slug=_slug(parts.get("post_name"), title, post_id),
         status=POST_STATUSES[status],
         source_status=status,
         published_at=published_at,
         modified_at=modified_at or published_at,
-        author_login=creator,
-        categories=tuple(categories),
-        tags=tuple(tags),
+        author_login=parts.creator,
+        categories=tuple(parts.categories),
+        tags=tuple(parts.tags),
         body_html=cleaned.html,
-        teaser=comment_text(excerpt),
-        comments=tuple(comments),
+        teaser=comment_text(parts.excerpt),
+        comments=tuple(parts.comments),
         line=line,
         notes=tuple(notes),
     )
