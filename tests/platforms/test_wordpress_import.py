@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 
 from authors.models import Author
@@ -97,13 +98,32 @@ def test_the_thread_has_as_many_comments_at_each_depth_as_in_wordpress():
     assert max(truth) == 6  # deeper than the site lets readers reply: kept as it was
 
 
-def test_the_rendered_thread_keeps_the_shape(client):
+def test_the_rendered_thread_has_wordpress_s_shape(client):
+    """Readers see each published comment nested as deep as in WordPress."""
     run(EXPORT)
-    post = Post.objects.get(source_ref="wp:4")
-    html = client.get(post.get_absolute_url()).content.decode()
-    for depth in range(1, 7):
-        assert f"Reply at depth {depth}." in html
-    assert "Held for moderation." not in html  # pending stays invisible to readers
+    comments = wordpress_truth(EXPORT)["comments"]
+
+    def depth(ref: str) -> int | None:
+        """The depth WordPress shows it at, or None if readers do not see it."""
+        level, current = 0, comments[ref]
+        if current["status"] != "published":
+            return None
+        while current["parent"]:
+            current = comments[current["parent"]]
+            if current["status"] != "published":
+                return None
+            level += 1
+        return level
+
+    expected = Counter(
+        depth(ref) for ref, c in comments.items() if c["post"] == "wp:4" and depth(ref) is not None
+    )
+    html = client.get(Post.objects.get(source_ref="wp:4").get_absolute_url()).content
+    articles = BeautifulSoup(html, "html.parser").select("article.comment[id^=comment-]")
+    shown = Counter(len(article.find_parents("article")) for article in articles)
+    assert shown == expected
+    assert max(shown) == 6
+    assert "Held for moderation." not in html.decode()  # pending stays invisible
 
 
 def test_comment_fields_arrive():
