@@ -59,7 +59,7 @@ def iter_wxr(source: str | BinaryIO, *, tz: datetime.tzinfo = datetime.UTC) -> I
     `tz` is the blog's time zone, used only for dates the export gives without GMT
     (drafts). Raises ImportFormatError naming the line if the file is not WXR.
     """
-    channel_depth_ok = False
+    saw_channel = False
     for event, element in iter_elements(source, kind=KIND):
         if event == "start":
             _check_root(element)
@@ -68,7 +68,7 @@ def iter_wxr(source: str | BinaryIO, *, tz: datetime.tzinfo = datetime.UTC) -> I
         parent = element.getparent()
         in_channel = parent is not None and parent.tag == "channel"
         if local == "channel" and not namespace:
-            channel_depth_ok = True
+            saw_channel = True
         elif in_channel and local == "item" and not namespace:
             yield _item(element, tz)
             forget(element)
@@ -77,7 +77,7 @@ def iter_wxr(source: str | BinaryIO, *, tz: datetime.tzinfo = datetime.UTC) -> I
             forget(element)
         elif in_channel and namespace.startswith(WP_NAMESPACE):
             forget(element)  # categories, tags and terms: read from each item instead
-    if not channel_depth_ok:
+    if not saw_channel:
         raise ImportFormatError(f"the file has no <channel>; it is not {KIND}", 1)
 
 
