@@ -1,6 +1,8 @@
 """The command both platform importers share (import_wordpress, import_blogger)."""
 
 import datetime
+import os
+from typing import BinaryIO
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -19,11 +21,14 @@ def parse_since(value: str) -> datetime.datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+PROGRESS_WIDTH = 30
+
+
 class PlatformImportCommand(BaseCommand):
     platform = ""  # "WordPress" or "Blogger", for messages
 
-    def items(self, path: str):
-        """Return the parser's iterator over the export at `path`."""
+    def items(self, source: BinaryIO):
+        """Return the parser's iterator over the export (an open binary file)."""
         raise NotImplementedError
 
     def add_arguments(self, parser):
@@ -55,11 +60,13 @@ class PlatformImportCommand(BaseCommand):
         path = options["path"]
         live = options["verbosity"] > 0 and self.stderr.isatty()
         try:
-            report = import_items(
-                self.items(path),
-                options=import_options,
-                progress=self._progress if live else None,
-            )
+            with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size or 1
+                report = import_items(
+                    self.items(handle),
+                    options=import_options,
+                    progress=(lambda r: self._progress(r, handle.tell() / size)) if live else None,
+                )
         except ImportFormatError as error:
             raise CommandError(error.format(path)) from None
         except OSError as error:
@@ -72,7 +79,12 @@ class PlatformImportCommand(BaseCommand):
         for line in lines[1:]:
             self.stdout.write(line)
 
-    def _progress(self, report: ImportReport) -> None:
+    def _progress(self, report: ImportReport, done: float) -> None:
+        """Redraw the bar: how much of the file is read, and what was imported so far."""
+        filled = min(PROGRESS_WIDTH, round(done * PROGRESS_WIDTH))
+        bar = "#" * filled + "." * (PROGRESS_WIDTH - filled)
         self.stderr.write(
-            f"\r{report.posts_seen} posts, {sum(report.comments.values())} comments", ending=""
+            f"\r[{bar}] {min(done, 1):4.0%} {report.posts_seen} posts, "
+            f"{sum(report.comments.values())} comments",
+            ending="",
         )

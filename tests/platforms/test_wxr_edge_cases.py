@@ -113,11 +113,19 @@ class Terminal(StringIO):
         return True
 
 
-def test_a_terminal_sees_a_running_count():
+def test_a_terminal_sees_a_progress_bar():
     err = Terminal()
     call_command("import_wordpress", str(EXPORT), stdout=StringIO(), stderr=err)
-    assert "\r1 posts, 13 comments" in err.getvalue()
-    assert "\r5 posts, 15 comments" in err.getvalue()
+    bars = err.getvalue().rstrip("\n").split("\r")[1:]
+    assert len(bars) == 5  # one redraw per post
+    assert bars[0].endswith(" 1 posts, 13 comments")
+    assert bars[-1] == "[" + "#" * 30 + "] 100% 5 posts, 15 comments"
+
+
+def test_no_progress_bar_when_not_on_a_terminal():
+    err = StringIO()
+    call_command("import_wordpress", str(EXPORT), stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""
 
 
 def test_a_missing_file_is_a_clear_error():

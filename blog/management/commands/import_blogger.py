@@ -12,5 +12,5 @@ class Command(PlatformImportCommand):
         "per post; importing the same file again changes nothing."
     )
 
-    def items(self, path: str):
-        return iter_blogger(path)
+    def items(self, source):
+        return iter_blogger(source)

@@ -14,6 +14,6 @@ class Command(PlatformImportCommand):
         "post; importing the same file again changes nothing."
     )
 
-    def items(self, path: str):
+    def items(self, source):
         # Dates WordPress gives only in the blog's local time (drafts) are read in ours.
-        return iter_wxr(path, tz=timezone.get_current_timezone())
+        return iter_wxr(source, tz=timezone.get_current_timezone())
