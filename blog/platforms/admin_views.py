@@ -6,9 +6,21 @@ from django.template.response import TemplateResponse
 
 from blog.platforms.blogger import iter_blogger
 from blog.platforms.forms import BLOGGER, PlatformImportForm
+from blog.platforms.report import CREATED
 from blog.platforms.source import ImportFormatError
 from blog.platforms.writer import import_items
 from blog.platforms.wxr import iter_wxr
+
+
+def _log(request, model_admin, report, name: str) -> None:
+    """Record each post written in the admin history, under the user who imported it."""
+    posts = model_admin.model.objects.in_bulk([pk for pk, _ in report.written])
+    for pk, action in report.written:
+        message = f"Imported from {name}"
+        if action == CREATED:
+            model_admin.log_addition(request, posts[pk], message)
+        else:
+            model_admin.log_change(request, posts[pk], message)
 
 
 def platform_import_view(request, *, model_admin):
@@ -22,9 +34,11 @@ def platform_import_view(request, *, model_admin):
             upload = form.cleaned_data["export"]
             parse = iter_blogger if form.cleaned_data["platform"] == BLOGGER else iter_wxr
             try:
-                report = import_items(parse(upload), options=form.import_options())
+                report = import_items(parse(upload), options=form.import_options(request.user))
             except ImportFormatError as error:
                 form.add_error("export", error.format(upload.name))
+            else:
+                _log(request, model_admin, report, upload.name)
     else:
         form = PlatformImportForm()
     context = {

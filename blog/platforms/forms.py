@@ -54,7 +54,7 @@ class PlatformImportForm(forms.Form):
             )
         return upload
 
-    def import_options(self) -> ImportOptions:
+    def import_options(self, user) -> ImportOptions:
         data = self.cleaned_data
         since = data["since"]
         return ImportOptions(
@@ -64,4 +64,5 @@ class PlatformImportForm(forms.Form):
             if since
             else None,
             pingbacks=data["pingbacks"],
+            user=user,
         )

@@ -18,6 +18,7 @@ class ImportReport:
     not_imported: list[str] = field(default_factory=list)  # "line N: what: why"
     notes: list[str] = field(default_factory=list)  # imported, but changed on the way
     attachments: list[SourceAttachment] = field(default_factory=list)
+    written: list[tuple[int, str]] = field(default_factory=list)  # (post id, created/updated)
     dry_run: bool = False
 
     def skip(self, line: int, what: str, why: str) -> None:

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -35,6 +36,7 @@ class ImportOptions:
     as_draft: bool = False  # every post arrives as a draft
     since: datetime.datetime | None = None  # only posts written, edited or commented since
     pingbacks: str = PINGBACKS_SKIP  # or PINGBACKS_HOLD: kept, held for moderation
+    user: AbstractBaseUser | None = None  # who imports: the posts' new versions name them
 
 
 def import_items(
@@ -79,7 +81,7 @@ def import_post(
         return SKIPPED
     try:
         with transaction.atomic():
-            action = _write_post(source, authors=authors, options=options, report=report)
+            post_id, action = _write_post(source, authors=authors, options=options, report=report)
             if options.dry_run:
                 transaction.set_rollback(True)
     except ValidationError as error:
@@ -90,6 +92,8 @@ def import_post(
         report.skip(source.line, what, f"not valid: {details}")
         return SKIPPED
     report.posts[action] += 1
+    if action in (CREATED, UPDATED) and not options.dry_run:
+        report.written.append((post_id, action))
     for note in source.notes:
         report.note(source.line, what, note)
     return action
@@ -101,7 +105,7 @@ def _touched_since(source: SourcePost, since: datetime.datetime) -> bool:
     return max(dates) >= since
 
 
-def _write_post(source: SourcePost, *, authors, options: ImportOptions, report) -> str:
+def _write_post(source: SourcePost, *, authors, options: ImportOptions, report) -> tuple[int, str]:
     what = f"{source.source_id} “{source.title}”"
     series, hashtags = _taxonomy(source)
     status = Post.Status.DRAFT if options.as_draft else source.status
@@ -138,9 +142,9 @@ def _write_post(source: SourcePost, *, authors, options: ImportOptions, report) 
     if action == UNCHANGED and (tags_changed or added or updated):
         action = UPDATED
     if action != UNCHANGED:
-        record_post_revision(post, origin=ORIGIN_IMPORT, before=before)
+        record_post_revision(post, user=options.user, origin=ORIGIN_IMPORT, before=before)
         posts_changed([post.pk])  # bulk writes send no signals
-    return action
+    return post.pk, action
 
 
 def _write_thread(post: Post, source: SourcePost, options, report, what) -> tuple[int, int]:

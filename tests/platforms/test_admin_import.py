@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blog.models import Post
+from blog.models import Post, PostRevision
 from comments.models import Comment
 from tests.html import text_of
 
@@ -36,6 +37,13 @@ def test_an_editor_imports_a_wordpress_export_and_sees_the_report(staff_client):
     assert "Posts: 5 created, 0 updated, 0 unchanged, 0 skipped" in report
     assert "wp:10 “About this blog”: a WordPress page, not a post" in report
     assert Post.objects.count() == 5 and Comment.objects.count() == 15
+    entries = LogEntry.objects.filter(
+        action_flag=ADDITION, change_message="Imported from export.xml"
+    )
+    assert entries.count() == 5
+    assert {e.user.username for e in entries} == {"editor"}
+    revision = PostRevision.objects.get(post__source_ref="wp:4")
+    assert (revision.origin, revision.user.username) == ("import", "editor")
 
 
 def _report(response):
