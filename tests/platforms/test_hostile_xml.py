@@ -50,6 +50,12 @@ def test_billion_laughs_is_refused_at_its_doctype_without_expanding(tmp_path):
     assert error.value.line == 3
 
 
+def test_an_external_dtd_is_never_fetched(tmp_path):
+    remote = HEAD.replace("<rss", '<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd">\n<rss', 1)
+    with pytest.raises(ImportFormatError, match="DOCTYPE"):
+        parse(tmp_path, remote + item(1) + TAIL)
+
+
 def test_an_external_entity_is_never_read(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
