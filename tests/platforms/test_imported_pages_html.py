@@ -1,10 +1,12 @@
-"""Pages showing imported WordPress content, and the import page, are valid HTML (vnu)."""
+"""Pages showing imported WordPress content, and the import page with its report, are
+valid HTML (vnu)."""
 
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -30,6 +32,14 @@ def test_an_imported_post_and_the_import_page_have_no_html_errors(client, staff_
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
+    export = SimpleUploadedFile("export.xml", EXPORT.read_bytes(), content_type="text/xml")
+    report = staff_client.post(
+        reverse("admin:blog_post_import_platform"),
+        {"platform": "wordpress", "pingbacks": "skip", "export": export, "dry_run": "on"},
+    )
+    assert b'id="import-report"' in report.content
+    (tmp_path / "import-report.html").write_bytes(report.content)
+    files.append(str(tmp_path / "import-report.html"))
     done = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
         capture_output=True,
