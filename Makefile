@@ -82,6 +82,12 @@ bench: install
 		|| echo "wrk is not available: the benchmark uses its Python load client"
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
 
+## Import generated WordPress exports (250 and 1,000 posts of 100 comments) in scratch
+## databases; prints time and peak memory. BENCH_WXR_ARGS="--sizes 100x100" for a short run.
+.PHONY: bench-wxr
+bench-wxr: install
+	$(BIN)/python -m bench.wxr_import $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_WXR_ARGS)
+
 ## Production settings locally: collectstatic, migrate, then gunicorn (config/gunicorn.py).
 ## Export DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS first (and DATABASE_URL, CACHE_URL).
 serve-prod: install

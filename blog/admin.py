@@ -30,6 +30,7 @@ from blog.models import (
     PostHashtag,
     Series,
 )
+from blog.platforms.admin_views import platform_import_view
 from blog.revisions import (
     ORIGIN_ADMIN,
     other_revision,
@@ -204,6 +205,13 @@ class PostAdmin(admin.ModelAdmin):
                 "import/format/",
                 self.admin_site.admin_view(self.import_format_view),
                 name="blog_post_import_format",
+            ),
+            path(
+                "import/platform/",
+                self.admin_site.admin_view(
+                    functools.partial(platform_import_view, model_admin=self)
+                ),
+                name="blog_post_import_platform",
             ),
             path("<path:object_id>/history/<int:number>/", view, name=name),
             *super().get_urls(),

@@ -9,8 +9,14 @@ Two formats (the values of `Post.BodyFormat`):
   editor types is shown as text, never executed, and the result is sanitised with nh3
   against an allowlist. A single newline is a line break, as in the text format.
 
-Both are pure functions of the text: no database, no settings.
+- **html**: HTML brought from another platform (WordPress, Blogger), already cleaned by
+  `blog.platforms.wp_html`; sanitised again against the same allowlist (plus figures).
+
+All are pure functions of the text: no database, no settings.
 """
+
+import re
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -21,6 +27,7 @@ from blog.text import plain_text_to_html
 # The values of Post.BodyFormat (this module cannot import the models that import it).
 MARKDOWN = "markdown"
 TEXT = "text"
+HTML = "html"
 
 ALLOWED_TAGS = {
     "p",
@@ -55,6 +62,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"style"},
     "td": {"style"},
 }
+# Imported HTML may also hold captioned figures ([caption] in WordPress).
+HTML_TAGS = ALLOWED_TAGS | {"figure", "figcaption"}
 URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs, which nh3 keeps
 # Links in a post are the editors' own, so search engines may follow them (unlike links in
 # readers' comments, which are nofollow ugc).
@@ -63,6 +72,10 @@ LINK_REL = "noopener"
 # The post page's <h1> is the title, so the body's top heading level becomes <h2>.
 TOP_HEADING_LEVEL = 2
 MAX_HEADING_LEVEL = 6
+
+_TAG = re.compile(r"<[^>]*>")
+_LINK_WITHOUT_ADDRESS = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
+_BLOCK_END = re.compile(r"</(?:p|li|h[2-6]|blockquote|figcaption|pre|tr)>|<br\s*/?>", re.IGNORECASE)
 
 _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
     ["table", "strikethrough"]
@@ -75,7 +88,25 @@ def render_post_body(text: str, body_format: str) -> str:
         return plain_text_to_html(text)
     if body_format == MARKDOWN:
         return render_markdown(text)
+    if body_format == HTML:
+        return sanitise_html(text)
     raise ValueError(f"unknown body format: {body_format!r}")
+
+
+def sanitise_html(html: str) -> str:
+    """Return HTML reduced to the allowlist (figures allowed): no scripts, styles or images.
+
+    A link whose address was refused (`javascript:`) keeps its text, not an empty <a>.
+    """
+    html = nh3.clean(
+        html,
+        tags=HTML_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        filter_style_properties={"text-align"},
+    ).strip()
+    return _LINK_WITHOUT_ADDRESS.sub(r"\1", html)
 
 
 def render_markdown(text: str) -> str:
@@ -100,6 +131,13 @@ def render_markdown(text: str) -> str:
     ).strip()
 
 
+def html_text(html: str) -> str:
+    """Return the text of HTML blocks, one paragraph per block, without markup."""
+    blocks = _BLOCK_END.split(html)
+    texts = [unescape(_TAG.sub("", block)).strip() for block in blocks]
+    return "\n\n".join(text for text in texts if text)
+
+
 def post_body_text(text: str, body_format: str) -> str:
     """Return the body as readers read it, without markup: paragraphs on blank lines.
 
@@ -107,6 +145,8 @@ def post_body_text(text: str, body_format: str) -> str:
     """
     if body_format == TEXT:
         return text
+    if body_format == HTML:
+        return html_text(text)
     if body_format != MARKDOWN:
         raise ValueError(f"unknown body format: {body_format!r}")
     blocks: list[str] = []

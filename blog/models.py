@@ -194,6 +194,7 @@ class Post(TimeStampedModel):
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", "Markdown"
         TEXT = "text", "Plain text, exactly as written"
+        HTML = "html", "HTML (imported from another platform)"
 
     body = models.TextField(help_text="A blank line separates paragraphs.")
     body_format = models.CharField(
@@ -219,7 +220,10 @@ class Post(TimeStampedModel):
         blank=True,
         unique=True,
         editable=False,
-        help_text="Import key of the document this post came from; the importer updates by it.",
+        help_text=(
+            "Import key: the document's name, or the platform's post id (wp:4, blogger:…); "
+            "the importers update by it."
+        ),
     )
 
     objects = PostQuerySet.as_manager()

@@ -25,6 +25,9 @@ class Comment(MPTTModel):
     )
     author_name = models.CharField(max_length=100, blank=True, help_text="Blank shows “Anonymous”.")
     author_email = models.EmailField(blank=True, help_text="Never shown to readers.")
+    author_url = models.URLField(
+        blank=True, help_text="The commenter's website, as an imported comment gives it."
+    )
     notify_replies = models.BooleanField(
         default=False, help_text="Email the commenter when someone replies (needs an email)."
     )
@@ -45,7 +48,10 @@ class Comment(MPTTModel):
         blank=True,
         default="",
         editable=False,
-        help_text="Position in the imported document (e.g. 3.2); blank for comments posted here.",
+        help_text=(
+            "Position in the imported document (e.g. 3.2), or the platform's comment id "
+            "(wp:17, blogger:123); blank for comments posted here."
+        ),
     )
 
     objects = CommentManager()

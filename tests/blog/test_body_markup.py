@@ -164,13 +164,13 @@ def test_markdown_images_become_links_to_the_image():
 
 def test_unknown_body_format_is_refused():
     with pytest.raises(ValueError, match="unknown body format"):
-        render_post_body("text", "html")
+        render_post_body("text", "rtf")
     with pytest.raises(ValueError, match="unknown body format"):
-        post_body_text("text", "html")
+        post_body_text("text", "rtf")
 
 
 def test_format_names_are_the_models_choices():
-    assert {markup.MARKDOWN, markup.TEXT} == set(Post.BodyFormat.values)
+    assert {markup.MARKDOWN, markup.TEXT, markup.HTML} == set(Post.BodyFormat.values)
 
 
 # Hostile Markdown: nothing an editor types becomes executable
