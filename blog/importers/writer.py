@@ -26,6 +26,7 @@ from blog.models import (
     Series,
     hashtag_slug,
 )
+from blog.papers.convert import citation_text_fields
 from blog.revisions import ORIGIN_IMPORT, record_post_revision, unrecorded_stored_version
 from comments.models import Comment
 from comments.services import comments_sync_imported
@@ -228,7 +229,9 @@ def _set_hashtags(post: Post, names: tuple[str, ...], changes: list[str]) -> Non
 
 
 def _paper_values(paper: ParsedPaper) -> dict:
-    return {name: getattr(paper, name) for name in PAPER_FIELDS}
+    """Return the model's fields; the author and page text become people and a range."""
+    values = citation_text_fields(authors=paper.authors, pages_text=paper.pages)
+    return {name: values.get(name, getattr(paper, name, "")) for name in PAPER_FIELDS}
 
 
 def _find_paper(parsed: ParsedPaper) -> Paper | None:

@@ -124,7 +124,7 @@ def test_seed_paper_page_is_a_scholarly_article(client, seed_paper):
     assert data["@type"] == "ScholarlyArticle"
     assert data["@id"] == data["mainEntityOfPage"] == url
     assert data["name"] == data["headline"] == SEED_TITLE
-    assert data["author"] == "Gelfand et al."
+    assert data["author"] == [{"@type": "Person", "name": "Gelfand", "familyName": "Gelfand"}]
     assert data["datePublished"] == "2014-10-09"
     assert data["pagination"] == "e34"
     assert data["isPartOf"]["issueNumber"] == "3"
@@ -168,7 +168,7 @@ def test_seed_paper_downloads_as_ris(client, seed_paper):
     assert body == citations.ris(seed_paper)
     assert body.startswith(
         "TY  - JOUR\r\n"
-        "AU  - Gelfand et al.\r\n"
+        "AU  - Gelfand\r\n"
         f"TI  - {SEED_TITLE}\r\n"
         "JO  - Neurol Neuroimmunol Neuroinflamm\r\n"
         "PY  - 2014\r\n"
