@@ -100,7 +100,7 @@ def test_six_author_paper_is_six_people_in_every_format(six_author_paper):
 
     assert [name.split(",")[0] for name in ris_entry["authors"]] == SIX_FAMILIES
     assert [name.last[0] for name in bib_entry["author"]] == SIX_FAMILIES
-    assert [name.first for name in bib_entry["author"]][0] == ["A.", "J."]
+    assert bib_entry["author"][0].first == ["A.", "J."]
     assert [value for key, value in coins if key == "rft.aulast"] == ["Coles"]
     assert len([value for key, value in coins if key == "rft.au"]) == 5
     assert [person["familyName"] for person in json_ld["author"]] == SIX_FAMILIES
