@@ -85,7 +85,7 @@ def parse_pasted(text: str) -> PastedPaper:
     return parse_citation_line(text)
 
 
-def _date(text: str) -> tuple[datetime.date, str]:
+def parse_date(text: str) -> tuple[datetime.date, str]:
     match = _DATE.match(text.strip())
     month_name = (match["month"] or "")[:3].title() if match else ""
     if not match or (month_name and month_name not in MONTHS):
@@ -100,7 +100,7 @@ def _date(text: str) -> tuple[datetime.date, str]:
 
 
 def _source_fields(match: re.Match) -> dict:
-    published_on, precision = _date(match["date"])
+    published_on, precision = parse_date(match["date"])
     locator = _LOCATOR.match(match["locator"] or "")
     first, last = _pages(locator["pages"] or "")
     return {
@@ -175,7 +175,7 @@ def parse_citation_line(text: str) -> PastedPaper:
         **_tail_fields(rest[source.end() :]),
     }
     fields["epub_ahead_of_print"] |= epub_prefix
-    return _checked(PastedPaper(fields, kind="citation"))
+    return checked(PastedPaper(fields, kind="citation"))
 
 
 def parse_pubmed_abstract(text: str) -> PastedPaper:
@@ -207,7 +207,7 @@ def parse_pubmed_abstract(text: str) -> PastedPaper:
             abstract.append((label["label"].strip(), label["text"].strip()))
         else:
             abstract.append(("", paragraph))
-    return _checked(PastedPaper(fields, abstract, kind="pubmed-abstract"))
+    return checked(PastedPaper(fields, abstract, kind="pubmed-abstract"))
 
 
 def parse_ris(text: str) -> PastedPaper:
@@ -246,7 +246,7 @@ def parse_ris(text: str) -> PastedPaper:
         if value:
             fields[name] = value
     abstract = [("", entry["abstract"])] if entry.get("abstract") else []
-    return _checked(PastedPaper(fields, abstract, kind="ris"))
+    return checked(PastedPaper(fields, abstract, kind="ris"))
 
 
 def _ris_date(entry: dict) -> dict:
@@ -310,10 +310,10 @@ def parse_bibtex(text: str) -> PastedPaper:
     }
     fields.update({name: value(name) for name in ("doi", "pmid", "pmcid") if value(name)})
     abstract = [("", value("abstract"))] if value("abstract") else []
-    return _checked(PastedPaper(fields, abstract, kind="bibtex"))
+    return checked(PastedPaper(fields, abstract, kind="bibtex"))
 
 
-def _checked(pasted: PastedPaper) -> PastedPaper:
+def checked(pasted: PastedPaper) -> PastedPaper:
     """Normalise the identifiers and refuse a record without its essential parts."""
     fields = pasted.fields
     for name, normalise in (
