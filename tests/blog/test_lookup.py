@@ -1,85 +1,18 @@
-"""The PubMed/Crossref lookup client against a local HTTP server.
-
-The server answers with the recorded real responses in fixtures/lookup/ (see its README),
-and, at other addresses, slowly, with errors and with malformed XML. It binds 127.0.0.1
-on TEST_HTTP_PORT (0, any free port, unless set).
-"""
+"""The PubMed/Crossref lookup client against a local HTTP server (tests/lookup_server.py)
+answering with recorded real responses, slowly, with errors and with malformed XML."""
 
 import datetime
-import os
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
 from blog.papers import lookup
-
-RECORDED = Path(__file__).resolve().parents[2] / "fixtures" / "lookup"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    requests: list[dict] = []
-
-    def log_message(self, *args):  # keep the test output quiet
-        pass
-
-    def do_GET(self):
-        url = urlsplit(self.path)
-        self.requests.append({"path": url.path, "query": parse_qs(url.query), **self.headers})
-        mode, _, rest = url.path.strip("/").partition("/")
-        if mode == "slow":
-            time.sleep(1.5)
-            return self._send(200, b"<PubmedArticleSet/>")
-        if mode == "error":
-            return self._send(503, b"Service Unavailable")
-        if mode == "malformed":
-            return self._send(200, b"<PubmedArticleSet><PubmedArticle><MedlineCitation>")
-        if rest == "efetch":
-            pmid = parse_qs(url.query)["id"][0]
-            path = RECORDED / "pubmed" / f"{pmid}.xml"
-            body = path.read_bytes() if path.exists() else b"<PubmedArticleSet></PubmedArticleSet>"
-            return self._send(200, body)
-        if rest.startswith("works/"):
-            doi = unquote(rest.removeprefix("works/"))
-            path = RECORDED / "crossref" / f"{doi.replace('/', '_')}.json"
-            if path.exists():
-                return self._send(200, path.read_bytes())
-            return self._send(404, b"Resource not found.")
-        return self._send(404, b"")
-
-    def _send(self, status: int, body: bytes):
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("TEST_HTTP_PORT", "0"))), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+from tests.lookup_server import Handler
 
 
 @pytest.fixture
-def services(server, settings):
-    """Point the client at the local server's recorded answers."""
-    _Handler.requests.clear()
-
-    def at(mode: str = "ok"):
-        settings.PUBMED_EFETCH_URL = f"{server}/{mode}/efetch"
-        settings.CROSSREF_WORKS_URL = f"{server}/{mode}/works/"
-        settings.PAPER_LOOKUP_TIMEOUT = 1
-        settings.PAPER_LOOKUP_CONTACT = "editor@example.org"
-
-    at()
-    return at
+def services(lookup_services):
+    return lookup_services
 
 
 def test_pubmed_record_with_a_structured_abstract(services):
@@ -173,7 +106,7 @@ def test_requests_name_the_site_and_a_contact_and_ncbi_gets_tool_and_email(servi
     lookup.look_up(pmid="27797938")
     lookup.look_up(doi="10.1038/srep16696")
 
-    pubmed, crossref = _Handler.requests
+    pubmed, crossref = Handler.requests
     for request in (pubmed, crossref):
         assert request["User-Agent"].startswith("msblog/")
         assert "mailto:editor@example.org" in request["User-Agent"]
@@ -186,7 +119,7 @@ def test_answers_are_cached(services):
     first = lookup.look_up(pmid="27797938")
     second = lookup.look_up(pmid="27797938")
 
-    assert len(_Handler.requests) == 1
+    assert len(Handler.requests) == 1
     assert first.fields == second.fields
 
 
@@ -232,4 +165,4 @@ def test_bad_identifiers_are_refused_before_any_request(services):
         lookup.look_up(pmid="abc")
     with pytest.raises(lookup.LookupFailed, match="Enter a PMID or a DOI"):
         lookup.look_up()
-    assert _Handler.requests == []
+    assert Handler.requests == []
