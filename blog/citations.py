@@ -5,17 +5,20 @@ page ranges and identifiers are read one way for every format. Those that includ
 abstract read `paper.abstract_sections.all()`, which runs a query unless it was prefetched.
 """
 
+import json
 from urllib.parse import quote, urlencode
 
 from blog.papers.csl import abstract_text, citation_key, csl_json
 
 __all__ = [
     "BIBTEX_CONTENT_TYPE",
+    "CSL_JSON_CONTENT_TYPE",
     "RIS_CONTENT_TYPE",
     "abstract_text",
     "bibtex",
     "citation_key",
     "coins",
+    "csl_json_text",
     "download_filename",
     "partial_iso_date",
     "ris",
@@ -23,6 +26,7 @@ __all__ = [
 
 RIS_CONTENT_TYPE = "application/x-research-info-systems; charset=utf-8"
 BIBTEX_CONTENT_TYPE = "application/x-bibtex; charset=utf-8"
+CSL_JSON_CONTENT_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
 
 # The characters BibTeX treats specially, and how to write each as text.
 _BIBTEX_ESCAPES = {
@@ -38,6 +42,11 @@ _BIBTEX_ESCAPES = {
     ord("^"): r"\textasciicircum{}",
 }
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def csl_json_text(paper) -> str:
+    """Return the paper as a CSL-JSON file: a list holding its one item."""
+    return json.dumps([csl_json(paper)], ensure_ascii=False, indent=2) + "\n"
 
 
 def partial_iso_date(paper) -> str:
