@@ -82,6 +82,8 @@ class SearchView(PaginatedMixin, ListView):
         context = super().get_context_data(**kwargs)
         search.add_snippets(context["object_list"], self.query)
         context["query"] = self.query
+        if context["page_obj"].number == 1:
+            context["papers"] = search.search_papers(self.query)[: search.MAX_PAPERS]
         return context
 
 
