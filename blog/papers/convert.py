@@ -24,3 +24,21 @@ def citation_text_fields(*, authors: str, pages_text: str) -> dict:
     except ValidationError:
         first, last = pages_text, ""
     return {**people, "first_page": first, "last_page": last}
+
+
+def unchanged_people_kept(paper, values: dict) -> dict:
+    """Return `values` without the people when the stored ones read the same in Vancouver.
+
+    A citation line carries initials only: re-importing it must not replace the full given
+    names an editor or a lookup stored (`Jeffrey M` and `J. M.` both read `Gelfand JM`).
+    """
+    if "author_list" not in values or not paper.author_list:
+        return values
+    stored = names.vancouver_authors(paper.author_list, paper.authors_et_al)
+    given = names.vancouver_authors(values["author_list"], values.get("authors_et_al", False))
+    if stored != given:
+        return values
+    return {name: value for name, value in values.items() if name not in PEOPLE_FIELDS}
+
+
+PEOPLE_FIELDS = ("author_list", "authors_et_al")
