@@ -39,7 +39,7 @@ def parse_pages(text: str) -> tuple[str, str]:
         first = match["first"]
         last = expand_last_page(first, match["last"])
         return (first, "") if last == first else (first, last)
-    if re.search(r"[-\u2013\u2014,]", text):
+    if re.search(r"[-\u2013\u2014,;\s]", text):
         raise ValidationError(
             "The pages “%(text)s” are not a range such as 1605-17 or an article number.",
             params={"text": text},
