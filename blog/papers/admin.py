@@ -31,6 +31,24 @@ class PaperAdmin(admin.ModelAdmin):
     readonly_fields = ["citing_posts"]
     inlines = [AbstractSectionInline]
     change_form_template = "admin/blog/paper/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["paste"]}),
+        (
+            "Citation",
+            {
+                "fields": [
+                    "authors_text",
+                    "title",
+                    "journal",
+                    ("published_on", "date_precision"),
+                    ("volume", "issue", "pages_text"),
+                    "epub_ahead_of_print",
+                ]
+            },
+        ),
+        ("Identifiers", {"fields": ["doi", "pmid", "pmcid"]}),
+        (None, {"fields": ["citing_posts"]}),
+    ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Before the form is built, write in what the paste or the lookup gives."""

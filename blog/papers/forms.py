@@ -21,7 +21,8 @@ class PaperAdminForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A Vancouver line, PubMed's Summary or Abstract (text), an RIS or BibTeX "
-        "entry, a DOI, PMID or address. “Read the pasted citation” fills the fields below.",
+        "entry, a DOI, PMID or address. “Read the pasted citation” (under the form) fills "
+        "the fields below.",
     )
     authors_text = forms.CharField(
         label="Authors",
@@ -72,8 +73,6 @@ class PaperAdminForm(forms.ModelForm):
                 paper.author_list, paper.authors_et_al
             )
             self.initial["pages_text"] = paper.pages
-        # The paste box and people first: the order an editor works in.
-        self.order_fields(["paste", "authors_text", "title", "journal"])
 
     def clean_doi(self):
         return identifiers.normalise_doi(self.cleaned_data["doi"])

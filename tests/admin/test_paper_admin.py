@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from blog.models import Paper
@@ -230,3 +231,11 @@ def test_change_page_lists_the_citing_posts(staff_client, author):
 
 def test_add_page_opens_without_citing_posts(staff_client):
     assert staff_client.get(reverse("admin:blog_paper_add")).status_code == 200
+
+
+def test_save_stays_the_first_submit_button_so_enter_saves(staff_client):
+    page = BeautifulSoup(staff_client.get(reverse("admin:blog_paper_add")).content, "html.parser")
+
+    buttons = [button["name"] for button in page.select("form input[type=submit]")]
+    assert buttons[0] == "_save"
+    assert {"_read_citation", "_look_up"} <= set(buttons)
