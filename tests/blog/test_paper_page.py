@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -249,3 +250,16 @@ def test_seed_paper_downloads_as_csl_json(client, seed_paper):
     assert item["issued"] == {"date-parts": [[2014, 10, 9]]}
     assert item["page"] == "e34"
     assert item["abstract"].startswith("OBJECTIVES: To describe the clinical course")
+
+
+def test_citation_styles_are_rendered_once_until_the_paper_changes(client, seed_paper):
+    url = seed_paper.get_absolute_url()
+    with mock.patch("blog.papers.csl.render_style", wraps=csl.render_style) as render:
+        client.get(url)
+        client.get(url)
+        assert render.call_count == len(csl.STYLES)
+
+        seed_paper.title = "A new title"
+        seed_paper.save()
+        assert "A new title" in client.get(url).text
+        assert render.call_count == 2 * len(csl.STYLES)
