@@ -33,17 +33,26 @@ def user_agent() -> str:
 
 
 def look_up(*, doi: str = "", pmid: str = "") -> PastedPaper:
-    """Fetch the record for a PMID from PubMed, else for a DOI from Crossref."""
+    """Fetch the record for a PMID from PubMed, or for a DOI from Crossref (also when
+    PubMed fails and both are known)."""
     try:
         pmid = identifiers.normalise_pmid(pmid)
         doi = identifiers.normalise_doi(doi)
     except ValidationError as error:
         raise LookupFailed(" ".join(error.messages)) from None
-    if pmid:
-        return fetch_pubmed(pmid)
-    if doi:
+    if not pmid and not doi:
+        raise LookupFailed("Enter a PMID or a DOI to look up.")
+    if not pmid:
         return fetch_crossref(doi)
-    raise LookupFailed("Enter a PMID or a DOI to look up.")
+    try:
+        return fetch_pubmed(pmid)
+    except LookupFailed as pubmed_failure:
+        if not doi:
+            raise
+        try:  # Crossref knows the paper by its DOI, with less (no PMID, rarely an abstract)
+            return fetch_crossref(doi)
+        except LookupFailed as crossref_failure:
+            raise LookupFailed(f"{pubmed_failure} {crossref_failure}") from None
 
 
 def fetch_pubmed(pmid: str) -> PastedPaper:

@@ -166,3 +166,19 @@ def test_bad_identifiers_are_refused_before_any_request(services):
     with pytest.raises(lookup.LookupFailed, match="Enter a PMID or a DOI"):
         lookup.look_up()
     assert Handler.requests == []
+
+
+def test_crossref_answers_when_pubmed_fails_and_the_doi_is_known(services, settings, lookup_server):
+    settings.PUBMED_EFETCH_URL = f"{lookup_server}/error/efetch"
+
+    record = lookup.look_up(pmid="27797938", doi="10.1038/srep16696")
+
+    assert record.kind == "Crossref"
+    assert record.fields["author_list"][0]["family"] == "Tosatto"
+
+
+def test_when_both_fail_both_are_named(services):
+    services("error")
+
+    with pytest.raises(lookup.LookupFailed, match=r"PubMed answered .* Crossref answered"):
+        lookup.look_up(pmid="27797938", doi="10.1038/srep16696")
