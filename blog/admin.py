@@ -7,29 +7,26 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from blog.admin_inlines import JoinedRowsInline
 from blog.forms import PostImportForm
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
-    PAPER_CITATION_FIELDS,
-    AbstractSection,
     Citation,
     Hashtag,
-    Paper,
     Post,
     PostHashtag,
     Series,
 )
+from blog.papers import admin as paper_admin  # noqa: F401  (registers PaperAdmin)
 from blog.platforms.admin_views import platform_import_view
 from blog.revisions import (
     ORIGIN_ADMIN,
@@ -393,73 +390,6 @@ class HashtagAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/blog/hashtag/merge_confirmation.html", context)
-
-
-class AbstractSectionInline(admin.StackedInline):
-    model = AbstractSection
-    extra = 0
-    ordering = ["position"]
-
-
-class PaperAdminForm(forms.ModelForm):
-    """Check identifiers by their format: a DOI is `10.NNNN/suffix`, a PMID is digits."""
-
-    doi = forms.CharField(
-        label="DOI",
-        required=False,
-        max_length=255,
-        validators=[
-            RegexValidator(
-                r"^10\.\d{4,9}/\S+$", "Enter a DOI such as 10.1212/NXI.0000000000000034."
-            )
-        ],
-        help_text="Without https://doi.org/, e.g. 10.1212/NXI.0000000000000034.",
-    )
-    pmid = forms.CharField(
-        label="PMID",
-        required=False,
-        max_length=20,
-        validators=[RegexValidator(r"^[0-9]+$", "A PMID has digits only.")],
-    )
-
-    class Meta:
-        model = Paper
-        fields = list(PAPER_CITATION_FIELDS)
-
-    def clean_doi(self):
-        return self.cleaned_data["doi"].strip()
-
-    def clean_pmid(self):
-        return self.cleaned_data["pmid"].strip()
-
-
-@admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
-    form = PaperAdminForm
-    list_display = ["authors", "title", "journal", "published_on", "doi", "pmid"]
-    list_filter = ["journal", "epub_ahead_of_print"]
-    search_fields = ["authors", "title", "journal", "doi", "pmid"]
-    date_hierarchy = "published_on"
-    readonly_fields = ["citing_posts"]
-    inlines = [AbstractSectionInline]
-
-    @admin.display(description="cited by")
-    def citing_posts(self, paper):
-        """List the posts citing the paper, linked to their admin pages (one query)."""
-        if paper.pk is None:
-            return "—"
-        posts = Post.objects.filter(citations__paper=paper).order_by("-published_at", "-pk")
-        if not posts:
-            return "No post cites this paper yet."
-        items = format_html_join(
-            "",
-            '<li><a href="{}">{}</a> ({})</li>',
-            (
-                (reverse("admin:blog_post_change", args=[post.pk]), post.title, post.status)
-                for post in posts
-            ),
-        )
-        return format_html("<ul>{}</ul>", items)
 
 
 # --- Login throttling ----------------------------------------------------------------

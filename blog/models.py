@@ -9,6 +9,9 @@ from django.utils.text import slugify
 
 from blog.abstract import TimeStampedModel
 from blog.markup import render_post_body
+
+# Papers live in blog.papers; they are re-exported here for the app's other modules.
+from blog.papers.models import PAPER_CITATION_FIELDS, AbstractSection, Paper  # noqa: F401
 from blog.querysets import PostQuerySet
 
 
@@ -56,125 +59,6 @@ class Hashtag(models.Model):
 def hashtag_slug(name: str) -> str:
     """Return the case-insensitive key of a hashtag name."""
     return slugify(name.lstrip("#")).lower()
-
-
-class Paper(TimeStampedModel):
-    """A cited research paper, stored in parts so it can be cited in any style."""
-
-    class DatePrecision(models.TextChoices):
-        YEAR = "year", "Year"
-        MONTH = "month", "Month"
-        DAY = "day", "Day"
-
-    authors = models.CharField(max_length=500, help_text="As written, e.g. “Gelfand et al.”.")
-    title = models.TextField()
-    journal = models.CharField(max_length=255, help_text="NLM abbreviation, without periods.")
-    published_on = models.DateField()
-    date_precision = models.CharField(
-        max_length=5,
-        choices=DatePrecision,
-        default=DatePrecision.DAY,
-        help_text="How much of the publication date the citation gives.",
-    )
-    volume = models.CharField(max_length=30, blank=True)
-    issue = models.CharField(max_length=30, blank=True)
-    pages = models.CharField(max_length=60, blank=True, help_text="Pages or article number.")
-    doi = models.CharField("DOI", max_length=255, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
-    epub_ahead_of_print = models.BooleanField(
-        "Epub ahead of print", default=False, help_text="Cited before its issue was published."
-    )
-
-    class Meta:
-        ordering = ["-published_on", "title"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("doi"), condition=~models.Q(doi=""), name="paper_doi_unique"
-            ),
-            models.UniqueConstraint(
-                fields=["pmid"], condition=~models.Q(pmid=""), name="paper_pmid_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.authors} {self.title}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("blog:paper-detail", kwargs={"pk": self.pk})
-
-    @property
-    def citation_date(self) -> str:
-        """Return the date as Vancouver style writes it: `2014 Oct 9`, `2014 Oct` or `2014`."""
-        date = self.published_on
-        if self.date_precision == self.DatePrecision.YEAR:
-            return f"{date.year}"
-        if self.date_precision == self.DatePrecision.MONTH:
-            return f"{date.year} {date:%b}"
-        return f"{date.year} {date:%b} {date.day}"
-
-    def vancouver(self) -> str:
-        """Return the full citation line in Vancouver (NLM) style."""
-        title = self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
-        source = self.citation_date
-        locator = ""
-        if self.volume:
-            locator += self.volume
-        if self.issue:
-            locator += f"({self.issue})"
-        if self.pages:
-            locator += f":{self.pages}"
-        if locator:
-            source += f";{locator}"
-        parts = [self.authors, title, f"{self.journal}.", f"{source}."]
-        if self.doi:
-            parts.append(f"doi:{self.doi}.")
-        if self.epub_ahead_of_print:
-            parts.append("Epub ahead of print.")
-        return " ".join(parts)
-
-    @property
-    def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-    @property
-    def pubmed_url(self) -> str:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
-
-
-# The parts of a citation, in the order a citation lists them (importer and admin share it).
-PAPER_CITATION_FIELDS = (
-    "authors",
-    "title",
-    "journal",
-    "published_on",
-    "date_precision",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "epub_ahead_of_print",
-)
-
-
-class AbstractSection(models.Model):
-    """One section of a paper's abstract: labelled (`RESULTS`) or a single unlabelled text."""
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="abstract_sections")
-    position = models.PositiveSmallIntegerField()
-    label = models.CharField(max_length=60, blank=True, help_text="E.g. OBJECTIVES; blank if none.")
-    text = models.TextField()
-
-    class Meta:
-        ordering = ["paper", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["paper", "position"], name="abstract_section_position_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.label or "Abstract"
 
 
 class Post(TimeStampedModel):

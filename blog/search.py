@@ -1,4 +1,5 @@
-"""Search over published posts: title, teaser, body and the titles of the papers they cite.
+"""Search over published posts: title, teaser, body and the papers they cite (title,
+authors, journal).
 
 PostgreSQL uses its full-text search (stemmed English, ranked, highlighted by
 `ts_headline`); SQLite, used in development, falls back to matching every word of the
@@ -29,6 +30,9 @@ from django.utils.text import Truncator
 
 from blog.markup import post_body_text
 from blog.models import Citation, Post
+from blog.papers.search import MAX_PAPERS, paper_matches, search_papers
+
+__all__ = ["MAX_PAPERS", "add_snippets", "normalize_query", "search_papers", "search_posts"]
 
 # A query longer than this is cut: nobody types more, and it bounds the work per request.
 MAX_QUERY_LENGTH = 200
@@ -70,11 +74,20 @@ def search_posts(query: str) -> QuerySet[Post]:
 
 
 def _paper_titles():
-    """The titles of the papers a post cites, as one string (a subquery per post)."""
+    """The titles, authors and journals of the papers a post cites, as one string (a
+    subquery per post)."""
+    paper_text = Concat(
+        "paper__title",
+        Value(" "),
+        "paper__authors",
+        Value(" "),
+        "paper__journal",
+        output_field=TextField(),
+    )
     return Subquery(
         Citation.objects.filter(post=OuterRef("pk"))
         .values("post")
-        .annotate(titles=StringAgg("paper__title", delimiter=Value(" ")))
+        .annotate(titles=StringAgg(paper_text, delimiter=Value(" ")))
         .values("titles")
     )
 
@@ -148,7 +161,7 @@ def _terms(query: str) -> list[str]:
 def _search_fallback(query: str) -> QuerySet[Post]:
     matches = Q()
     for term in _terms(query):
-        cited = Citation.objects.filter(paper__title__icontains=term).values("post")
+        cited = Citation.objects.filter(paper_matches(term, "paper__")).values("post")
         matches &= (
             Q(title__icontains=term)
             | Q(teaser__icontains=term)

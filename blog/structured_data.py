@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from blog.citations import abstract_text, partial_iso_date
 from blog.markup import post_body_text
 from blog.models import Paper, Post
+from blog.papers.names import display_name
 from blog.text import split_paragraphs
 from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
 
@@ -142,20 +143,34 @@ def paper_json_ld(paper: Paper) -> dict:
         "@type": "ScholarlyArticle",
         "name": paper.title,
         "headline": paper.title,
-        "author": paper.authors,
+        "author": [_person_json_ld(person) for person in paper.author_list],
         "isPartOf": container,
         "datePublished": partial_iso_date(paper),
     }
-    if paper.pages:
-        data["pagination"] = paper.pages
+    if paper.last_page:
+        data["pageStart"], data["pageEnd"] = paper.first_page, paper.last_page
+        data["pagination"] = f"{paper.first_page}-{paper.last_page}"
+    elif paper.first_page:  # an article number (e34) is no page to start on
+        data["pagination"] = paper.first_page
     identifiers = [
         {"@type": "PropertyValue", "propertyID": name, "value": value}
-        for name, value in (("DOI", paper.doi), ("PMID", paper.pmid))
+        for name, value in (("DOI", paper.doi), ("PMID", paper.pmid), ("PMCID", paper.pmcid))
         if value
     ]
     if identifiers:
         data["identifier"] = identifiers
-        data["sameAs"] = [link for link in (paper.doi_url, paper.pubmed_url) if link]
+        links = (paper.doi_url, paper.pubmed_url, paper.pmc_url)
+        data["sameAs"] = [link for link in links if link]
+    return data
+
+
+def _person_json_ld(person: dict) -> dict:
+    """Describe an author as a schema.org Person, or a collective author as an Organization."""
+    if person.get("literal"):
+        return {"@type": "Organization", "name": person["literal"]}
+    data = {"@type": "Person", "name": display_name(person), "familyName": person["family"]}
+    if person.get("given"):
+        data["givenName"] = person["given"]
     return data
 
 

@@ -100,4 +100,5 @@ urlpatterns = [
     # A cited paper for reference managers.
     path("papers/<int:pk>/ris/", views.paper_ris, name="paper-ris"),
     path("papers/<int:pk>/bibtex/", views.paper_bibtex, name="paper-bibtex"),
+    path("papers/<int:pk>/csl.json", views.paper_csl_json, name="paper-csl-json"),
 ]

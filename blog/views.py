@@ -16,6 +16,7 @@ from blog import citations, search
 from blog.caching import PostPageCaching, no_store, origin_of
 from blog.discussion import Discussion, build_discussion
 from blog.models import Hashtag, Paper, Post, Series
+from blog.papers import csl
 from blog.structured_data import paper_page_json_ld, post_json_ld
 from comments.forms import CommentForm
 
@@ -81,6 +82,8 @@ class SearchView(PaginatedMixin, ListView):
         context = super().get_context_data(**kwargs)
         search.add_snippets(context["object_list"], self.query)
         context["query"] = self.query
+        if context["page_obj"].number == 1:
+            context["papers"] = search.search_papers(self.query)[: search.MAX_PAPERS]
         return context
 
 
@@ -247,6 +250,7 @@ class PaperDetailView(PostsOfMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["structured_data"] = paper_page_json_ld(self.object, self.request)
+        context["citation_styles"] = csl.styled_citations(self.object)
         return context
 
 
@@ -273,3 +277,9 @@ def paper_ris(request, pk: int) -> HttpResponse:
 def paper_bibtex(request, pk: int) -> HttpResponse:
     """Download a paper as a BibTeX entry."""
     return _paper_download(pk, citations.bibtex, citations.BIBTEX_CONTENT_TYPE, "bib")
+
+
+@require_safe
+def paper_csl_json(request, pk: int) -> HttpResponse:
+    """Download a paper as CSL-JSON (a list of one item), the record every format comes from."""
+    return _paper_download(pk, citations.csl_json_text, citations.CSL_JSON_CONTENT_TYPE, "json")

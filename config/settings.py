@@ -307,3 +307,13 @@ if COMMENTS_PER_PAGE < 1:
     raise ImproperlyConfigured("COMMENTS_PER_PAGE must be at least 1.")
 # Absolute base of links in emails (no request is at hand when they are sent).
 BLOG_BASE_URL = os.environ.get("BLOG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Paper lookup (blog/papers/lookup.py): PubMed E-utilities efetch and Crossref works.
+# Both ask for a contact address in the User-Agent (and NCBI as `email`); say whose it is.
+PAPER_LOOKUP_CONTACT = os.environ.get("PAPER_LOOKUP_CONTACT", DEFAULT_FROM_EMAIL)
+PAPER_LOOKUP_TIMEOUT = env_int("PAPER_LOOKUP_TIMEOUT", 5)
+PAPER_LOOKUP_CACHE_SECONDS = env_int("PAPER_LOOKUP_CACHE_SECONDS", 7 * 24 * 3600)
+PUBMED_EFETCH_URL = os.environ.get(
+    "PUBMED_EFETCH_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi"
+)
+CROSSREF_WORKS_URL = os.environ.get("CROSSREF_WORKS_URL", "https://api.crossref.org/works/")

@@ -6,6 +6,9 @@ from django.core.cache import caches
 
 from tests.factories import AuthorFactory, PostFactory
 
+# The stand-in for PubMed and Crossref (tests/blog/test_lookup.py, tests/admin/test_paper_admin.py).
+from tests.lookup_server import lookup_server, lookup_services  # noqa: F401
+
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_PATH = FIXTURES_DIR / "clinicspeak-alemtuzumab-nmo.txt"
 SAMPLES_DIR = FIXTURES_DIR / "samples"

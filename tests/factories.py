@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from authors.models import Author
 from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
+from blog.papers.convert import citation_text_fields
 from comments.models import Comment
 
 
@@ -62,13 +63,27 @@ class PaperFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Paper
 
-    authors = "Gelfand et al."
+    author_list = factory.LazyFunction(lambda: [{"family": "Gelfand"}])
+    authors_et_al = True
     title = factory.Sequence(lambda n: f"A study of things, part {n}")
     journal = "Neurol Neuroimmunol Neuroinflamm"
     published_on = datetime.date(2014, 10, 9)
     volume = "1"
     issue = "3"
-    pages = "e34"
+    first_page = "e34"
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        """Accept a citation's text too: `authors="Smith J, Jones K."`, `pages="591-9"`."""
+        authors, pages = kwargs.pop("authors", None), kwargs.pop("pages", None)
+        if authors is not None or pages is not None:
+            fields = citation_text_fields(authors=authors or "", pages_text=pages or "")
+            if authors is not None:
+                kwargs.update(author_list=fields["author_list"])
+                kwargs.update(authors_et_al=fields["authors_et_al"])
+            if pages is not None:
+                kwargs.update(first_page=fields["first_page"], last_page=fields["last_page"])
+        return kwargs
 
 
 class AbstractSectionFactory(factory.django.DjangoModelFactory):

@@ -26,6 +26,7 @@ from blog.models import (
     Series,
     hashtag_slug,
 )
+from blog.papers.convert import citation_text_fields, unchanged_people_kept
 from blog.revisions import ORIGIN_IMPORT, record_post_revision, unrecorded_stored_version
 from comments.models import Comment
 from comments.services import CommentSync, comments_sync_imported
@@ -258,7 +259,14 @@ def _set_hashtags(post: Post, names: tuple[str, ...], changes: list[str]) -> Non
 
 
 def _paper_values(paper: ParsedPaper) -> dict:
-    return {name: getattr(paper, name) for name in PAPER_FIELDS}
+    """Return the model's fields; the author and page text become people and a range."""
+    values = citation_text_fields(authors=paper.authors, pages_text=paper.pages)
+    # Fields the import format does not carry (PMCID) are left as stored.
+    return {
+        name: values[name] if name in values else getattr(paper, name)
+        for name in PAPER_FIELDS
+        if name in values or hasattr(paper, name)
+    }
 
 
 def _find_paper(parsed: ParsedPaper) -> Paper | None:
@@ -279,6 +287,7 @@ def _set_papers(post: Post, papers: tuple[ParsedPaper, ...], changes: list[str])
             paper = Paper.objects.create(**values)
             changes.append(f"paper “{parsed.title}” added")
         else:
+            values = unchanged_people_kept(paper, values)
             changed = [name for name, value in values.items() if getattr(paper, name) != value]
             if changed:
                 for name in changed:

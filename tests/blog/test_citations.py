@@ -52,7 +52,7 @@ def full_paper():
 def test_seed_paper_as_ris(seed_paper, seed_abstract):
     assert citations.ris(seed_paper) == (
         "TY  - JOUR\r\n"
-        "AU  - Gelfand et al.\r\n"
+        "AU  - Gelfand\r\n"
         f"TI  - {SEED_TITLE}\r\n"
         "JO  - Neurol Neuroimmunol Neuroinflamm\r\n"
         "PY  - 2014\r\n"
@@ -92,8 +92,9 @@ def test_seed_paper_as_coins(seed_paper):
         "&rft.date=2014-10-09"
         "&rft.volume=1"
         "&rft.issue=3"
+        "&rft.spage=e34"
         "&rft.pages=e34"
-        "&rft.au=Gelfand%20et%20al."
+        "&rft.aulast=Gelfand"
     )
 
 
@@ -106,25 +107,11 @@ def test_seed_paper_file_names(seed_paper):
 # Everything else a paper can have
 
 
-def test_author_names_split_a_vancouver_list_and_keep_et_al_with_the_last_name():
-    assert citations.author_names(PaperFactory.build(authors="Gelfand et al.")) == [
-        "Gelfand et al."
-    ]
-    assert citations.author_names(PaperFactory.build(authors="Gelfand JM, Cree BA.")) == [
-        "Gelfand JM",
-        "Cree BA",
-    ]
-    assert citations.author_names(PaperFactory.build(authors="Cree BAC, Hauser SL, et al.")) == [
-        "Cree BAC",
-        "Hauser SL et al.",
-    ]
-
-
 def test_full_paper_as_ris(full_paper):
     assert citations.ris(full_paper).split("\r\n") == [
         "TY  - JOUR",
-        "AU  - Cree, BAC",
-        "AU  - Hauser SL et al.",
+        "AU  - Cree, B. A. C.",
+        "AU  - Hauser, S. L.",
         "TI  - Cost & effect of 100% remyelination_in {MS}: a #trial ~ ^ $5 \\ done?",
         "JO  - Lancet Neurol",
         "PY  - 2012",
@@ -187,9 +174,12 @@ def test_full_paper_as_coins_encodes_values_and_names_doi_and_pmid(full_paper):
         "&rft.date=2012-11"
         "&rft.volume=11"
         "&rft.issue=11"
+        "&rft.spage=1009"
+        "&rft.epage=1016"
         "&rft.pages=1009-1016"
-        "&rft.au=Cree%2C%20BAC"
-        "&rft.au=Hauser%20SL%20et%20al."
+        "&rft.aulast=Cree"
+        "&rft.aufirst=B.%20A.%20C."
+        "&rft.au=Hauser%2C%20S.%20L."
         "&rft_id=info:doi/10.1016/S1474-4422%2812%2970230-2"
         "&rft_id=info:pmid/23122650"
     )
@@ -202,3 +192,14 @@ def test_partial_iso_date_is_as_precise_as_the_citation(precision, expected):
     paper = PaperFactory.build(published_on=datetime.date(2014, 10, 9), date_precision=precision)
 
     assert citations.partial_iso_date(paper) == expected
+
+
+def test_a_collective_author_is_a_group_in_every_format():
+    paper = PaperFactory(
+        author_list=[{"literal": "CLARITY Study Group"}, {"family": "Giovannoni", "given": "G"}],
+        authors_et_al=False,
+    )
+
+    assert "AU  - CLARITY Study Group\r\n" in citations.ris(paper)
+    assert "author = {{CLARITY Study Group} and Giovannoni, G}" in citations.bibtex(paper)
+    assert "rft.aucorp=CLARITY%20Study%20Group" in citations.coins(paper)

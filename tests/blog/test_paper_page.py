@@ -2,11 +2,14 @@
 
 import datetime
 import json
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from blog import citations
+from blog.papers import csl
 from tests.factories import AbstractSectionFactory, CitationFactory, PaperFactory, PostFactory
 from tests.html import page, text_of, warm_queries
 
@@ -124,7 +127,7 @@ def test_seed_paper_page_is_a_scholarly_article(client, seed_paper):
     assert data["@type"] == "ScholarlyArticle"
     assert data["@id"] == data["mainEntityOfPage"] == url
     assert data["name"] == data["headline"] == SEED_TITLE
-    assert data["author"] == "Gelfand et al."
+    assert data["author"] == [{"@type": "Person", "name": "Gelfand", "familyName": "Gelfand"}]
     assert data["datePublished"] == "2014-10-09"
     assert data["pagination"] == "e34"
     assert data["isPartOf"]["issueNumber"] == "3"
@@ -168,7 +171,7 @@ def test_seed_paper_downloads_as_ris(client, seed_paper):
     assert body == citations.ris(seed_paper)
     assert body.startswith(
         "TY  - JOUR\r\n"
-        "AU  - Gelfand et al.\r\n"
+        "AU  - Gelfand\r\n"
         f"TI  - {SEED_TITLE}\r\n"
         "JO  - Neurol Neuroimmunol Neuroinflamm\r\n"
         "PY  - 2014\r\n"
@@ -218,3 +221,45 @@ def test_downloads_only_answer_get_and_head(client, known_paper):
 def test_download_queries_paper_and_abstract_only(client, known_paper, django_assert_num_queries):
     with django_assert_num_queries(2):
         client.get(f"/papers/{known_paper.pk}/ris/")
+
+
+def test_paper_page_offers_citation_styles_with_copy_buttons(client, seed_paper):
+    page = BeautifulSoup(client.get(seed_paper.get_absolute_url()).content, "html.parser")
+
+    block = page.find("section", class_="cite-this")
+    labels = [caption.get_text() for caption in block.find_all("figcaption")]
+    assert labels == [label for _key, label, _file in csl.STYLES]
+    ama = block.find(id="cite-ama").get_text(" ", strip=True)
+    assert ama.startswith("Gelfand. Massive CNS monocytic infiltration at autopsy")
+    buttons = block.find_all("button", class_="copy-citation")
+    assert [button["data-copy"] for button in buttons] == [
+        f"cite-{key}" for key, _label, _file in csl.STYLES
+    ]
+    assert all(button.has_attr("hidden") for button in buttons)  # until cite.js shows them
+    assert block.find("a", href=reverse("blog:paper-csl-json", kwargs={"pk": seed_paper.pk}))
+
+
+def test_seed_paper_downloads_as_csl_json(client, seed_paper):
+    response = client.get(reverse("blog:paper-csl-json", kwargs={"pk": seed_paper.pk}))
+
+    assert response["Content-Type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
+    assert 'filename="gelfand2014.json"' in response["Content-Disposition"]
+    (item,) = json.loads(response.content)
+    assert item["author"] == [{"family": "Gelfand"}]
+    assert item["custom"] == {"authors-truncated": True}
+    assert item["issued"] == {"date-parts": [[2014, 10, 9]]}
+    assert item["page"] == "e34"
+    assert item["abstract"].startswith("OBJECTIVES: To describe the clinical course")
+
+
+def test_citation_styles_are_rendered_once_until_the_paper_changes(client, seed_paper):
+    url = seed_paper.get_absolute_url()
+    with mock.patch("blog.papers.csl.render_style", wraps=csl.render_style) as render:
+        client.get(url)
+        client.get(url)
+        assert render.call_count == len(csl.STYLES)
+
+        seed_paper.title = "A new title"
+        seed_paper.save()
+        assert "A new title" in client.get(url).text
+        assert render.call_count == 2 * len(csl.STYLES)

@@ -93,7 +93,7 @@ def test_cited_papers_are_scholarly_articles(client, post):
         "@type": "ScholarlyArticle",
         "name": "Massive CNS monocytic infiltration",
         "headline": "Massive CNS monocytic infiltration",
-        "author": "Gelfand et al.",
+        "author": [{"@type": "Person", "name": "Gelfand", "familyName": "Gelfand"}],
         "datePublished": "2014-10-09",
         "pagination": "e34",
         "isPartOf": {
@@ -201,7 +201,7 @@ def test_seed_post_json_ld(client, seed_post):
     assert paper["name"] == (
         "Massive CNS monocytic infiltration at autopsy in an alemtuzumab-treated patient with NMO"
     )
-    assert paper["author"] == "Gelfand et al."
+    assert paper["author"] == [{"@type": "Person", "name": "Gelfand", "familyName": "Gelfand"}]
     assert paper["isPartOf"]["isPartOf"]["isPartOf"]["name"] == "Neurol Neuroimmunol Neuroinflamm"
     assert paper["datePublished"] == "2014-10-09"
     assert paper["pagination"] == "e34"
