@@ -125,7 +125,9 @@ class Paper(TimeStampedModel):
             locator += f":{self.pages}"
         if locator:
             source += f";{locator}"
-        parts = [self.authors, title, f"{self.journal}.", f"{source}."]
+        # "… Greenberg SJ; CLARITY Study Group" needs its full stop before the title.
+        authors = self.authors if self.authors.endswith(".") else f"{self.authors}."
+        parts = [authors, title, f"{self.journal}.", f"{source}."]
         if self.doi:
             parts.append(f"doi:{self.doi}.")
         if self.epub_ahead_of_print:
