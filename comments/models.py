@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
+from comments.identity import anonymous_label
 from comments.querysets import CommentManager
 from comments.rendering import render_comment_body
 
@@ -85,4 +86,5 @@ class Comment(MPTTModel):
 
     @property
     def display_name(self) -> str:
-        return self.author_name or "Anonymous"
+        """The name given, else a stable per-thread label (comments.identity)."""
+        return self.author_name or anonymous_label(self.post_id, self.author_email, self.ip_address)
