@@ -25,6 +25,7 @@ from blog.models import (
     AbstractSection,
     Citation,
     Hashtag,
+    Page,
     Paper,
     Post,
     PostHashtag,
@@ -480,3 +481,11 @@ def throttle_login(login_view):
 
 
 admin.site.login = throttle_login(admin.site.login)
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ("title",)}
+    exclude = ["body_html"]

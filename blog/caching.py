@@ -171,6 +171,12 @@ def sidebar_html(render: Callable[[], str]) -> str:
     return cached(f"blog:sidebar:{site_version().token}", render)
 
 
+def around_post_html(post_pk: int, render: Callable[[], str]) -> str:
+    """Return a post's previous/next and related posts, rendered once per site version
+    (any post's change may change them)."""
+    return cached(f"blog:around:{site_version().token}:{post_pk}", render)
+
+
 # --- HTTP caching -----------------------------------------------------------------------
 
 

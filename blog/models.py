@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from blog.abstract import TimeStampedModel
 from blog.markup import render_post_body
-from blog.querysets import PostQuerySet
+from blog.querysets import PostQuerySet, WithPublishedPostsQuerySet
 
 
 class Series(TimeStampedModel):
@@ -18,6 +18,8 @@ class Series(TimeStampedModel):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+
+    objects = WithPublishedPostsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +37,8 @@ class Hashtag(models.Model):
 
     name = models.CharField(max_length=100, help_text="As written, without the #.")
     slug = models.SlugField(max_length=100, unique=True, help_text="Lower-case form of the name.")
+
+    objects = WithPublishedPostsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -340,3 +344,30 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} (version {self.number})"
+
+
+class Page(TimeStampedModel):
+    """A page of the site that is not a post, such as About; staff edit it in the admin."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="`about` is the About page.")
+    body = models.TextField(help_text="Markdown, as in posts.")
+    body_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_post_body(self.body, Post.BodyFormat.MARKDOWN)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        if self.slug == ABOUT_SLUG:
+            return reverse("blog:about")
+        return reverse("blog:page", kwargs={"slug": self.slug})
+
+
+ABOUT_SLUG = "about"

@@ -15,7 +15,7 @@ from authors.models import Author
 from blog import citations, search
 from blog.caching import PostPageCaching, no_store, origin_of
 from blog.discussion import Discussion, build_discussion
-from blog.models import Hashtag, Paper, Post, Series
+from blog.models import Hashtag, Page, Paper, Post, Series
 from blog.structured_data import paper_page_json_ld, post_json_ld
 from comments.forms import CommentForm
 from comments.held import held_comment
@@ -252,6 +252,33 @@ class HashtagDetailView(PostsOfListView):
                 url = f"{url}?{request.META['QUERY_STRING']}"
             return redirect(url, permanent=True)
         return super().get(request, *args, **kwargs)
+
+
+class PageDetailView(DetailView):
+    """A page that is not a post (About), edited in the admin."""
+
+    model = Page
+    template_name = "blog/page_detail.html"
+
+
+class HashtagIndexView(ListView):
+    """Every hashtag on a published post, with how many published posts carry it."""
+
+    template_name = "blog/hashtag_list.html"
+    context_object_name = "hashtags"
+
+    def get_queryset(self):
+        return Hashtag.objects.with_published_post_count()
+
+
+class SeriesIndexView(ListView):
+    """Every series with a published post, with how many published posts it has."""
+
+    template_name = "blog/series_list.html"
+    context_object_name = "series_list"
+
+    def get_queryset(self):
+        return Series.objects.with_published_post_count()
 
 
 class PaperDetailView(PostsOfMixin, DetailView):

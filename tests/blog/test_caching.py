@@ -86,11 +86,12 @@ def discussions_built(monkeypatch):
 
 
 # Cold: the slug's post id, the post with author and series, its hashtags, its citations
-# with papers, their abstracts, the comments, the sidebar's three parts and the next
-# scheduled post. Warm: the post and what it shows, nothing else (a reader with cookies,
-# whose page is built around the cached discussion and sidebar). A reader without
-# cookies gets the whole page from the cache: no query.
-COLD, WARM, WHOLE_PAGE = 10, 4, 0
+# with papers, their abstracts, the comments, the sidebar's three parts, the next
+# scheduled post, and the previous, next and related posts (cached per site version, as
+# the sidebar is). Warm: the post and what it shows, nothing else (a reader with cookies,
+# whose page is built around the cached discussion, sidebar and neighbours). A reader
+# without cookies gets the whole page from the cache: no query.
+COLD, WARM, WHOLE_PAGE = 13, 4, 0
 
 
 def with_cookies(client):
