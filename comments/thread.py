@@ -175,13 +175,17 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
 
 # How much of the parent "in reply to" quotes: enough to recognise it, not to reread it.
 EXCERPT_WORDS = 6
+_QUOTE_MARKS = "\"'“”\u2018\u2019«»„"  # with left and right single quotation marks
 
 
 def _first_words(comment: Comment) -> str:
-    """Return the opening words of a comment's text, with "…" if there is more."""
+    """Return the opening words of a comment's text, with "…" if there is more.
+
+    Opening quotation marks are dropped: the page puts the words in quotes of its own.
+    """
     if comment.status == Comment.Status.REMOVED:
         return ""
-    words = comment.body.split(maxsplit=EXCERPT_WORDS)
+    words = comment.body.lstrip(_QUOTE_MARKS + " \n").split(maxsplit=EXCERPT_WORDS)
     if len(words) > EXCERPT_WORDS:
         return " ".join(words[:EXCERPT_WORDS]) + "…"
     return " ".join(words)

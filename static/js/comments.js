@@ -65,16 +65,29 @@
   });
 
   // Go where the server says the comment is shown. The same page with another fragment
-  // would only scroll, so it is loaded again and opens at the fragment.
+  // would only scroll, so it is loaded again; a reload keeps the old scroll position, so
+  // the new page is told to scroll to the fragment itself.
+  const LANDING = "comments:landing";
   function open(url) {
     const target = new URL(url, window.location.href);
     const here = new URL(window.location.href);
     if (target.pathname === here.pathname && target.search === here.search) {
-      history.scrollRestoration = "manual";
       history.replaceState(null, "", target.href);
+      sessionStorage.setItem(LANDING, target.hash);
       window.location.reload();
     } else {
       window.location.assign(target.href);
+    }
+  }
+  const landing = sessionStorage.getItem(LANDING);
+  if (landing) {
+    sessionStorage.removeItem(LANDING);
+    history.scrollRestoration = "manual"; // this once, the fragment decides
+    const spot = landing === window.location.hash && document.getElementById(landing.slice(1));
+    if (spot) {
+      window.addEventListener("load", function () {
+        spot.scrollIntoView();
+      });
     }
   }
 
@@ -85,8 +98,8 @@
     form.replaceChildren.apply(form, Array.from(fresh.childNodes));
     placeCancel();
     if (wasReply) form.querySelector('button[type="submit"]').textContent = "Post reply";
-    const first = form.querySelector(".form-errors, [aria-invalid=true]");
-    if (first && first.matches(".form-errors")) first.setAttribute("tabindex", "-1");
+    // The first field to correct, else the summary (a problem with the whole comment).
+    const first = form.querySelector("[aria-invalid=true]") || form.querySelector(".form-error-summary");
     (first || field("body")).focus();
   }
 
