@@ -17,6 +17,19 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 6
 
 
+def badge_for(user, post) -> str:
+    """Return the badge a comment by `user` on `post` carries ("" for none).
+
+    Only a signed-in account counts, never a typed name: the post's author's own account
+    gets "author", other staff "team".
+    """
+    if user is None or not user.is_authenticated:
+        return ""
+    if post.author.user_id is not None and post.author.user_id == user.pk:
+        return "author"
+    return "team" if user.is_staff else ""
+
+
 def anonymous_label(post_id: int | None, email: str, ip_address: str | None) -> str:
     """Return the label of an unnamed commenter on the post with `post_id`."""
     identity = email.strip().lower() or (ip_address or "")

@@ -20,6 +20,10 @@ class Comment(MPTTModel):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class Badge(models.TextChoices):
+        AUTHOR = "author", "Author"
+        TEAM = "team", "Team"
+
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
@@ -41,6 +45,14 @@ class Comment(MPTTModel):
         null=True, blank=True, help_text="When it was posted; unknown for some imported comments."
     )
     updated_at = models.DateTimeField(auto_now=True, editable=False)
+    badge = models.CharField(
+        max_length=10,
+        choices=Badge,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Set when signed-in staff post (comments.identity.badge_for); never typed.",
+    )
     source_ref = models.CharField(
         max_length=50,
         blank=True,

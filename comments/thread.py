@@ -42,6 +42,7 @@ class ThreadComment:
     post_id: int
     author_email: str
     ip_address: str | None
+    badge: str
 
     display_name = Comment.display_name
     anchor = Comment.anchor
@@ -60,6 +61,7 @@ def thread_comments(post) -> list[ThreadComment]:
         "post_id",
         "author_email",  # for an unnamed commenter's label (comments.identity), never shown
         "ip_address",
+        "badge",
     )
     return [ThreadComment(*row) for row in rows]
 

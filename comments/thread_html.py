@@ -25,7 +25,7 @@ _OPEN_ARTICLE = '<article id="comment-{pk}" class="comment{removed}">\n'
 _REMOVED_NOTE = f'  <p class="comment-removed-note">{REMOVED_TEXT}</p>\n'
 _META = (
     '  <header class="comment-meta">\n'
-    '    <span class="comment-author">{name}</span>\n'
+    '    <span class="comment-author">{name}</span>{badge}\n'
     "{time}{in_reply_to}"
     '    <a class="comment-permalink" href="{permalink}">Permalink</a>\n'
     "  </header>\n"
@@ -35,6 +35,10 @@ _META = (
     'Reply<span class="visually-hidden"> to {name}</span></a>\n'
     "  </p>\n"
 )
+_BADGES = {
+    "author": ' <span class="comment-badge">Author</span>',
+    "team": ' <span class="comment-badge">Team</span>',
+}
 _TIME = '    <time datetime="{iso}">{shown}</time>\n'
 _IN_REPLY_TO = '    <a class="comment-in-reply-to" href="{href}">in reply to {name}{excerpt}</a>\n'
 _EXCERPT = ': <span class="comment-excerpt">“{words}”</span>'
@@ -138,6 +142,7 @@ def render_thread_page(
                 _META.format(
                     pk=pk,
                     name=escape(comment.display_name),
+                    badge=_BADGES.get(comment.badge, ""),
                     time=time,
                     in_reply_to=in_reply_to,
                     permalink=permalink.format(pk=pk),

@@ -17,6 +17,7 @@ from blog.models import Post
 from blog.views import render_post_page
 from comments.forms import CommentForm
 from comments.held import HELD_ANCHOR, remember_held
+from comments.identity import badge_for
 from comments.models import Comment
 from comments.moderation import CommentRefused, Submission, client_ip
 from comments.notifications import comment_from_token
@@ -109,6 +110,7 @@ def post_comment(request, post_pk):
         notify_replies=data["notify"],
         ip_address=client_ip(request),
         honeypot=data["website"],
+        badge=badge_for(request.user, post),
     )
     try:
         comment = comment_submit(submission=submission)

@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from comments.identity import anonymous_label
 from comments.mentions import is_linkable_name, link_names, resolve_mentions
@@ -192,3 +193,40 @@ def test_the_post_page_links_names_to_earlier_comments(client, post):
 
     [mention] = soup.select(f"#comment-{md2.pk} .comment-body a.commenter-mention")
     assert (mention.get_text(), mention["href"]) == ("Dre", f"#comment-{dre.pk}")
+
+
+# Badges: only for signed-in accounts, never for a typed name
+
+
+@pytest.mark.django_db
+def test_the_posts_author_and_staff_get_badges_readers_typing_names_do_not(
+    client, post, django_user_model, relaxed_limits
+):
+    author_user = django_user_model.objects.create_user("profg", is_staff=True)
+    post.author.user = author_user
+    post.author.save()
+    staffer = django_user_model.objects.create_user("moderator", is_staff=True)
+    url = reverse("comments:post", kwargs={"post_pk": post.pk})
+    origin = {"Origin": "http://testserver"}
+
+    def send(body, name="", user=None):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        client.post(url, {"name": name, "body": body}, headers=origin)
+        return Comment.objects.get(body=body)
+
+    own = send("From the author.", name="Prof G", user=author_user)
+    team = send("From the team.", name="Moderator", user=staffer)
+    impostor = send("I am Prof G, honestly.", name="Prof G")
+    client.logout()
+
+    assert (own.badge, team.badge, impostor.badge) == ("author", "team", "")
+    soup = page(client, post.get_absolute_url())
+
+    def badges(comment):
+        return [text_of(b) for b in soup.select(f"#comment-{comment.pk} > header .comment-badge")]
+
+    assert badges(own) == ["Author"]
+    assert badges(team) == ["Team"]
+    assert badges(impostor) == []
