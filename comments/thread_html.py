@@ -68,6 +68,36 @@ def _replies(count: int) -> str:
     return _OPEN_REPLIES.format(count=count, noun="reply" if count == 1 else "replies")
 
 
+def _open_context(page: ThreadPage, page_url: Callable[[int], str]) -> list[str]:
+    """Open the comments a page continues (it starts inside their sub-thread)."""
+    out: list[str] = []
+    for ancestor in page.context:
+        what = (
+            "a removed comment"
+            if ancestor.removed
+            else "a comment by " + escape(ancestor.comment.display_name)
+        )
+        out.append(
+            _OPEN_CONTEXT.format(
+                href=escape(f"{page_url(page.page_of(ancestor.index))}#{ancestor.comment.anchor}"),
+                what=what,
+                page=page.page_of(ancestor.index),
+            )
+        )
+        out.append(_replies(ancestor.reply_count))
+    return out
+
+
+def _in_reply_to(node: ThreadNode, href: str) -> str:
+    """Return "in reply to NAME: “first words…”", linking to the parent."""
+    excerpt = node.parent_excerpt
+    return _IN_REPLY_TO.format(
+        href=escape(href),
+        name=escape(node.parent_name),
+        excerpt=_EXCERPT.format(words=escape(excerpt)) if excerpt else "",
+    )
+
+
 def render_thread_page(
     page: ThreadPage,
     page_url: Callable[[int], str],
@@ -96,21 +126,7 @@ def render_thread_page(
             return f"#{node.parent_anchor}" if node.parent_anchor else ""
         return f"{page_url(page.page_of(index))}#{node.parent_anchor}"
 
-    out: list[str] = []
-    for ancestor in page.context:
-        what = (
-            "a removed comment"
-            if ancestor.removed
-            else "a comment by " + escape(ancestor.comment.display_name)
-        )
-        out.append(
-            _OPEN_CONTEXT.format(
-                href=escape(f"{page_url(page.page_of(ancestor.index))}#{ancestor.comment.anchor}"),
-                what=what,
-                page=page.page_of(ancestor.index),
-            )
-        )
-        out.append(_replies(ancestor.reply_count))
+    out = _open_context(page, page_url)
 
     last = len(page.nodes) - 1
     for position, node in enumerate(page.nodes):
@@ -129,12 +145,7 @@ def render_thread_page(
                 )
             in_reply_to = ""
             if node.parent_index is not None:
-                excerpt = node.parent_excerpt
-                in_reply_to = _IN_REPLY_TO.format(
-                    href=escape(href_of(node, node.parent_index)),
-                    name=escape(node.parent_name),
-                    excerpt=_EXCERPT.format(words=escape(excerpt)) if excerpt else "",
-                )
+                in_reply_to = _in_reply_to(node, href_of(node, node.parent_index))
             body = comment.body_html  # sanitised by nh3 when the comment was saved
             if pk in mentions:
                 body = link_names(body, mentions[pk], comment_href)
