@@ -266,3 +266,11 @@ def test_the_comment_count_at_the_top_leads_to_the_discussion(page, site, seed_p
 
     expect(page.locator("#comments-heading")).to_be_in_viewport()
     expect(page.locator("#comments-heading")).to_have_text("13 comments")
+
+
+def test_the_citation_reads_as_text_not_all_bold(page, site, seed_post):
+    page.goto(post_url(site, seed_post))
+
+    weight = page.locator(".references .citation").evaluate("el => getComputedStyle(el).fontWeight")
+
+    assert weight == "400"
