@@ -49,7 +49,7 @@ seed: install
 ## A staff account for local use (refused unless DEBUG): a new one prints its password once.
 .PHONY: demo-staff
 demo-staff: migrate
-	$(BIN)/python manage.py create_demo_staff
+	$(BIN)/python manage.py create_demo_staff --site-url http://$(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ from blog.importers.batch import DocumentOutcome, import_documents, import_forma
 from blog.models import (
     Citation,
     Hashtag,
+    Page,
     Post,
     PostHashtag,
     Series,
@@ -437,3 +438,11 @@ def throttle_login(login_view):
 
 
 admin.site.login = throttle_login(admin.site.login)
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ("title",)}
+    exclude = ["body_html"]

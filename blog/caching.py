@@ -54,6 +54,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from comments.held import HELD_COOKIE
+
 SITE_KEY = "blog:site"
 
 
@@ -169,15 +171,23 @@ def sidebar_html(render: Callable[[], str]) -> str:
     return cached(f"blog:sidebar:{site_version().token}", render)
 
 
+def around_post_html(post_pk: int, render: Callable[[], str]) -> str:
+    """Return a post's previous/next and related posts, rendered once per site version
+    (any post's change may change them)."""
+    return cached(f"blog:around:{site_version().token}:{post_pk}", render)
+
+
 # --- HTTP caching -----------------------------------------------------------------------
 
 
 def is_personal(request) -> bool:
     """Return True if the answer may be for this visitor alone: a session (perhaps signed
-    in) or one-off messages. Such pages are never stored by any cache."""
+    in), one-off messages, or a comment of theirs held for moderation. Such pages are
+    never stored by any cache."""
     return (
         settings.SESSION_COOKIE_NAME in request.COOKIES
         or CookieStorage.cookie_name in request.COOKIES
+        or HELD_COOKIE in request.COOKIES  # their own comment awaiting moderation
     )
 
 

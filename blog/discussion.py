@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from blog.models import Post
 from blog.structured_data import comments_json_ld
+from comments.mentions import resolve_mentions
 from comments.thread import build_thread, paginate_thread, thread_comments
 from comments.thread_html import render_thread_page
 
@@ -49,6 +50,7 @@ def build_discussion(post: Post, number: int, origin: str) -> Discussion:
         page = paginate_thread(thread, number, settings.COMMENTS_PER_PAGE)
     except InvalidPage:
         raise Http404("That page of comments does not exist.") from None
+    mentions = resolve_mentions(node.comment for node in thread if not node.removed)
     page_url = cache(post.comments_page_url)
     previous_url = page_url(page.number - 1) if page.has_previous else ""
     next_url = page_url(page.number + 1) if page.has_next else ""
@@ -56,7 +58,7 @@ def build_discussion(post: Post, number: int, origin: str) -> Discussion:
         "comments/includes/discussion.html",
         {
             "page": page,
-            "articles": render_thread_page(page, page_url),
+            "articles": render_thread_page(page, page_url, mentions),
             "pages": [(n, page_url(n)) for n in range(1, page.num_pages + 1)],
             "previous_url": previous_url,
             "next_url": next_url,

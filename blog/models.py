@@ -12,7 +12,7 @@ from blog.markup import render_post_body
 
 # Papers live in blog.papers; they are re-exported here for the app's other modules.
 from blog.papers.models import PAPER_CITATION_FIELDS, AbstractSection, Paper  # noqa: F401
-from blog.querysets import PostQuerySet
+from blog.querysets import PostQuerySet, WithPublishedPostsQuerySet
 
 
 class Series(TimeStampedModel):
@@ -21,6 +21,8 @@ class Series(TimeStampedModel):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+
+    objects = WithPublishedPostsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +40,8 @@ class Hashtag(models.Model):
 
     name = models.CharField(max_length=100, help_text="As written, without the #.")
     slug = models.SlugField(max_length=100, unique=True, help_text="Lower-case form of the name.")
+
+    objects = WithPublishedPostsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -226,3 +230,30 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} (version {self.number})"
+
+
+class Page(TimeStampedModel):
+    """A page of the site that is not a post, such as About; staff edit it in the admin."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="`about` is the About page.")
+    body = models.TextField(help_text="Markdown, as in posts.")
+    body_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_post_body(self.body, Post.BodyFormat.MARKDOWN)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        if self.slug == ABOUT_SLUG:
+            return reverse("blog:about")
+        return reverse("blog:page", kwargs={"slug": self.slug})
+
+
+ABOUT_SLUG = "about"

@@ -40,6 +40,38 @@ class PostQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
+    def before(self, post):
+        """Posts published before `post`, the closest first (same time: by primary key)."""
+        earlier = Q(published_at__lt=post.published_at) | Q(
+            published_at=post.published_at, pk__lt=post.pk
+        )
+        return self.filter(earlier).order_by("-published_at", "-pk")
+
+    def after(self, post):
+        """Posts published after `post`, the closest first."""
+        later = Q(published_at__gt=post.published_at) | Q(
+            published_at=post.published_at, pk__gt=post.pk
+        )
+        return self.filter(later).order_by("published_at", "pk")
+
+    def related_to(self, post):
+        """Other posts sharing hashtags or cited papers with `post`, the most shared first.
+
+        Uses the post's prefetched hashtags and papers, so it is one query.
+        """
+        tags = [tag.pk for tag in post.hashtag_list()]
+        papers = [paper.pk for paper in post.paper_list()]
+        shared_tags = Count(
+            "post_hashtags", filter=Q(post_hashtags__hashtag__in=tags), distinct=True
+        )
+        shared_papers = Count("citations", filter=Q(citations__paper__in=papers), distinct=True)
+        return (
+            self.exclude(pk=post.pk)
+            .annotate(shared=shared_tags + shared_papers)
+            .filter(shared__gt=0)
+            .order_by("-shared", "-published_at", "-pk")
+        )
+
     def for_detail(self):
         """Everything the post page shows except the thread, in a constant number of queries."""
         from blog.models import Citation
@@ -60,3 +92,17 @@ def _hashtags_in_order() -> Prefetch:
     from blog.models import PostHashtag
 
     return Prefetch("post_hashtags", queryset=PostHashtag.objects.select_related("hashtag"))
+
+
+class WithPublishedPostsQuerySet(models.QuerySet):
+    """For models whose posts are `posts` (hashtags, series)."""
+
+    def with_published_post_count(self):
+        """Only those with a published post, each with `post_count`, by name (one query)."""
+        from blog.models import Post
+
+        return (
+            self.filter(posts__in=Post.objects.published())
+            .annotate(post_count=Count("posts", distinct=True))
+            .order_by("name")
+        )

@@ -10,7 +10,16 @@ from django.dispatch import receiver
 
 from authors.models import Author
 from blog import caching
-from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
+from blog.models import (
+    AbstractSection,
+    Citation,
+    Hashtag,
+    Page,
+    Paper,
+    Post,
+    PostHashtag,
+    Series,
+)
 from comments.models import Comment
 
 
@@ -48,6 +57,11 @@ _POSTS_SHOWING = {
 def shared_part_written(sender, instance, **kwargs):
     lookup = _POSTS_SHOWING[sender]
     caching.posts_changed(Post.objects.filter(**{lookup: instance}).values_list("pk", flat=True))
+
+
+@receiver([post_save, post_delete], sender=Page)
+def page_written(sender, instance, **kwargs):
+    caching.posts_changed([])  # a page is no post's, but the site version dates it
 
 
 @receiver([post_save, post_delete], sender=AbstractSection)

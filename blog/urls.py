@@ -58,6 +58,15 @@ urlpatterns = [
         name="author-detail",
     ),
     path(
+        "about/",
+        conditional_on_site(views.PageDetailView.as_view()),
+        {"slug": "about"},
+        name="about",
+    ),
+    path("pages/<slug:slug>/", conditional_on_site(views.PageDetailView.as_view()), name="page"),
+    path("tags/", conditional_on_site(views.HashtagIndexView.as_view()), name="hashtag-list"),
+    path("series/", conditional_on_site(views.SeriesIndexView.as_view()), name="series-list"),
+    path(
         "series/<slug:slug>/",
         conditional_on_site(views.SeriesDetailView.as_view()),
         name="series-detail",

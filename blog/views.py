@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -15,10 +15,11 @@ from authors.models import Author
 from blog import citations, search
 from blog.caching import PostPageCaching, no_store, origin_of
 from blog.discussion import Discussion, build_discussion
-from blog.models import Hashtag, Paper, Post, Series
+from blog.models import Hashtag, Page, Paper, Post, Series
 from blog.papers import csl
 from blog.structured_data import paper_page_json_ld, post_json_ld
 from comments.forms import CommentForm
+from comments.held import held_comment
 
 
 class PostViewMixin:
@@ -95,6 +96,7 @@ class PostDetailView(PostViewMixin, DetailView):
     """
 
     use_cache = True
+    comment_form = None  # a bound form to show again with its errors (render_post_page)
 
     def get(self, request, *args, **kwargs):
         if kwargs.get("page") == 1:  # page 1 has one address: the post's own
@@ -133,8 +135,20 @@ class PostDetailView(PostViewMixin, DetailView):
         discussion = self.get_discussion()
         context["discussion"] = discussion
         context["structured_data"] = post_json_ld(self.object, discussion, self.request)
-        context["comment_form"] = CommentForm(post=self.object)
+        context["comment_form"] = self.comment_form or CommentForm(post=self.object)
+        context["held_comment"] = held_comment(self.request, self.object)
         return context
+
+
+def render_post_page(request, post: Post, *, comment_form: CommentForm, status: int):
+    """Return the post's page (its first comment page) showing `comment_form` with its
+    errors in the comment section, for a comment sent without JavaScript. Never cached."""
+    view = PostDetailView(use_cache=False, comment_form=comment_form)
+    view.setup(request, **resolve(post.get_absolute_url()).kwargs)
+    view.caching = None
+    view.object = view.get_object()
+    context = view.get_context_data(object=view.object)
+    return no_store(view.render_to_response(context, status=status))
 
 
 class PostPreviewView(PostDetailView):
@@ -241,6 +255,33 @@ class HashtagDetailView(PostsOfListView):
                 url = f"{url}?{request.META['QUERY_STRING']}"
             return redirect(url, permanent=True)
         return super().get(request, *args, **kwargs)
+
+
+class PageDetailView(DetailView):
+    """A page that is not a post (About), edited in the admin."""
+
+    model = Page
+    template_name = "blog/page_detail.html"
+
+
+class HashtagIndexView(ListView):
+    """Every hashtag on a published post, with how many published posts carry it."""
+
+    template_name = "blog/hashtag_list.html"
+    context_object_name = "hashtags"
+
+    def get_queryset(self):
+        return Hashtag.objects.with_published_post_count()
+
+
+class SeriesIndexView(ListView):
+    """Every series with a published post, with how many published posts it has."""
+
+    template_name = "blog/series_list.html"
+    context_object_name = "series_list"
+
+    def get_queryset(self):
+        return Series.objects.with_published_post_count()
 
 
 class PaperDetailView(PostsOfMixin, DetailView):

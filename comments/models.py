@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
+from comments.identity import anonymous_label
 from comments.querysets import CommentManager
 from comments.rendering import render_comment_body
 
@@ -18,6 +19,10 @@ class Comment(MPTTModel):
         PENDING = "pending", "Pending moderation"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
+
+    class Badge(models.TextChoices):
+        AUTHOR = "author", "Author"
+        TEAM = "team", "Team"
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
@@ -43,6 +48,14 @@ class Comment(MPTTModel):
         null=True, blank=True, help_text="When it was posted; unknown for some imported comments."
     )
     updated_at = models.DateTimeField(auto_now=True, editable=False)
+    badge = models.CharField(
+        max_length=10,
+        choices=Badge,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Set when signed-in staff post (comments.identity.badge_for); never typed.",
+    )
     source_ref = models.CharField(
         max_length=50,
         blank=True,
@@ -91,4 +104,5 @@ class Comment(MPTTModel):
 
     @property
     def display_name(self) -> str:
-        return self.author_name or "Anonymous"
+        """The name given, else a stable per-thread label (comments.identity)."""
+        return self.author_name or anonymous_label(self.post_id, self.author_email, self.ip_address)

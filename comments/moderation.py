@@ -35,6 +35,7 @@ class Submission:
     notify_replies: bool
     ip_address: str | None
     honeypot: str = ""
+    badge: str = ""  # comments.identity.badge_for the signed-in account, if any
 
 
 def client_ip(request) -> str | None:

@@ -34,6 +34,7 @@ def comment_create(
     source_ref: str = "",
     notify_replies: bool = False,
     ip_address: str | None = None,
+    badge: str = "",
 ) -> Comment:
     """Add a comment as the last reply to `parent` (or as the post's last thread).
 
@@ -58,6 +59,7 @@ def comment_create(
         source_ref=source_ref,
         notify_replies=notify_replies,
         ip_address=ip_address,
+        badge=badge,
     )
     comment.full_clean(exclude=["parent", "post"])
     comment.save()
@@ -222,6 +224,7 @@ def comment_submit(*, submission: Submission) -> Comment:
             created_at=timezone.now(),
             notify_replies=submission.notify_replies and bool(submission.author_email),
             ip_address=submission.ip_address,
+            badge=submission.badge,
         )
         transaction.on_commit(lambda: notify_about(comment, reason=reason))
     return comment

@@ -39,6 +39,10 @@ class ThreadComment:
     body: str
     body_html: str
     created_at: datetime.datetime | None
+    post_id: int
+    author_email: str
+    ip_address: str | None
+    badge: str
 
     display_name = Comment.display_name
     anchor = Comment.anchor
@@ -47,7 +51,17 @@ class ThreadComment:
 def thread_comments(post) -> list[ThreadComment]:
     """Return the post's comments in tree order, as `build_thread` takes them (one query)."""
     rows = Comment.objects.for_post(post).values_list(
-        "pk", "parent_id", "status", "author_name", "body", "body_html", "created_at"
+        "pk",
+        "parent_id",
+        "status",
+        "author_name",
+        "body",
+        "body_html",
+        "created_at",
+        "post_id",
+        "author_email",  # for an unnamed commenter's label (comments.identity), never shown
+        "ip_address",
+        "badge",
     )
     return [ThreadComment(*row) for row in rows]
 
@@ -60,8 +74,9 @@ class ThreadNode:
     (`opens_replies`) or closes its article and then `closes` enclosing replies
     containers together with the articles that hold them.
 
-    A reply knows its parent's display name and anchor (`parent_name`, `parent_anchor`;
-    both blank on a top-level comment). `reply_count` counts the published comments at
+    A reply knows its parent's display name, anchor and first words (`parent_name`,
+    `parent_anchor`, `parent_excerpt`; blank on a top-level comment, and the words blank
+    for a removed parent). `reply_count` counts the published comments at
     any depth below this one, which is what collapsing its sub-thread hides.
 
     `index` is the node's place among the visible comments in tree order (0 first), and
@@ -75,6 +90,7 @@ class ThreadNode:
     removed: bool = False
     parent_name: str = ""
     parent_anchor: str = ""
+    parent_excerpt: str = ""
     reply_count: int = 0
     index: int = 0
     parent_index: int | None = None
@@ -150,12 +166,31 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
                 removed=comment.status == Comment.Status.REMOVED,
                 parent_name=_name_of(parent) if parent else "",
                 parent_anchor=parent.anchor if parent else "",
+                parent_excerpt=_first_words(parent) if parent else "",
                 reply_count=reply_count[comment.pk],
                 index=index,
                 parent_index=index_of.get(comment.parent_id),
             )
         )
     return nodes
+
+
+# How much of the parent "in reply to" quotes: enough to recognise it, not to reread it.
+EXCERPT_WORDS = 6
+_QUOTE_MARKS = "\"'“”\u2018\u2019«»„"  # with left and right single quotation marks
+
+
+def _first_words(comment: Comment) -> str:
+    """Return the opening words of a comment's text, with "…" if there is more.
+
+    Opening quotation marks are dropped: the page puts the words in quotes of its own.
+    """
+    if comment.status == Comment.Status.REMOVED:
+        return ""
+    words = comment.body.lstrip(_QUOTE_MARKS + " \n").split(maxsplit=EXCERPT_WORDS)
+    if len(words) > EXCERPT_WORDS:
+        return " ".join(words[:EXCERPT_WORDS]) + "…"
+    return " ".join(words)
 
 
 def _name_of(comment: Comment) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.mentions import link_names
 from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
 
 # A stand-in primary key for reversing a route once and filling in each comment's own.
@@ -24,7 +25,7 @@ _OPEN_ARTICLE = '<article id="comment-{pk}" class="comment{removed}">\n'
 _REMOVED_NOTE = f'  <p class="comment-removed-note">{REMOVED_TEXT}</p>\n'
 _META = (
     '  <header class="comment-meta">\n'
-    '    <span class="comment-author">{name}</span>\n'
+    '    <span class="comment-author">{name}</span>{badge}\n'
     "{time}{in_reply_to}"
     '    <a class="comment-permalink" href="{permalink}">Permalink</a>\n'
     "  </header>\n"
@@ -34,8 +35,13 @@ _META = (
     'Reply<span class="visually-hidden"> to {name}</span></a>\n'
     "  </p>\n"
 )
+_BADGES = {
+    "author": ' <span class="comment-badge">Author</span>',
+    "team": ' <span class="comment-badge">Team</span>',
+}
 _TIME = '    <time datetime="{iso}">{shown}</time>\n'
-_IN_REPLY_TO = '    <a class="comment-in-reply-to" href="{href}">in reply to {name}</a>\n'
+_IN_REPLY_TO = '    <a class="comment-in-reply-to" href="{href}">in reply to {name}{excerpt}</a>\n'
+_EXCERPT = ': <span class="comment-excerpt">“{words}”</span>'
 # Replies nest inside their parent's article, in a <details> open by default so a link to
 # any comment lands on it shown; readers fold a sub-thread without script.
 _OPEN_REPLIES = '  <details class="replies" open>\n    <summary>{count} {noun}</summary>\n'
@@ -62,22 +68,8 @@ def _replies(count: int) -> str:
     return _OPEN_REPLIES.format(count=count, noun="reply" if count == 1 else "replies")
 
 
-def render_thread_page(page: ThreadPage, page_url: Callable[[int], str]) -> SafeString:
-    """Return the page's comments as nested articles (empty for a page without any).
-
-    `page_url(number)` gives the address of another page of the same thread, for links
-    to comments that are not on this one. Runs no queries.
-    """
-    permalink = _url_format("comments:permalink")
-    reply = _url_format("comments:reply")
-    months = [""] + [str(MONTHS[number]) for number in range(1, 13)]
-    zone = timezone.get_current_timezone()  # looked up once: per comment it costs 5 µs
-
-    def href_of(node: ThreadNode, index: int) -> str:
-        if page.on_page(index):
-            return f"#{node.parent_anchor}" if node.parent_anchor else ""
-        return f"{page_url(page.page_of(index))}#{node.parent_anchor}"
-
+def _open_context(page: ThreadPage, page_url: Callable[[int], str]) -> list[str]:
+    """Open the comments a page continues (it starts inside their sub-thread)."""
     out: list[str] = []
     for ancestor in page.context:
         what = (
@@ -93,6 +85,48 @@ def render_thread_page(page: ThreadPage, page_url: Callable[[int], str]) -> Safe
             )
         )
         out.append(_replies(ancestor.reply_count))
+    return out
+
+
+def _in_reply_to(node: ThreadNode, href: str) -> str:
+    """Return "in reply to NAME: “first words…”", linking to the parent."""
+    excerpt = node.parent_excerpt
+    return _IN_REPLY_TO.format(
+        href=escape(href),
+        name=escape(node.parent_name),
+        excerpt=_EXCERPT.format(words=escape(excerpt)) if excerpt else "",
+    )
+
+
+def render_thread_page(
+    page: ThreadPage,
+    page_url: Callable[[int], str],
+    mentions: dict[int, dict[str, int]] | None = None,
+) -> SafeString:
+    """Return the page's comments as nested articles (empty for a page without any).
+
+    `page_url(number)` gives the address of another page of the same thread, for links
+    to comments that are not on this one. `mentions` (from
+    `comments.mentions.resolve_mentions` over the whole thread) says which names in a
+    comment link to which earlier comment. Runs no queries.
+    """
+    mentions = mentions or {}
+    permalink = _url_format("comments:permalink")
+    on_page = {node.comment.pk for node in page.nodes}
+
+    def comment_href(pk: int) -> str:
+        return f"#comment-{pk}" if pk in on_page else permalink.format(pk=pk)
+
+    reply = _url_format("comments:reply")
+    months = [""] + [str(MONTHS[number]) for number in range(1, 13)]
+    zone = timezone.get_current_timezone()  # looked up once: per comment it costs 5 µs
+
+    def href_of(node: ThreadNode, index: int) -> str:
+        if page.on_page(index):
+            return f"#{node.parent_anchor}" if node.parent_anchor else ""
+        return f"{page_url(page.page_of(index))}#{node.parent_anchor}"
+
+    out = _open_context(page, page_url)
 
     last = len(page.nodes) - 1
     for position, node in enumerate(page.nodes):
@@ -111,17 +145,19 @@ def render_thread_page(page: ThreadPage, page_url: Callable[[int], str]) -> Safe
                 )
             in_reply_to = ""
             if node.parent_index is not None:
-                in_reply_to = _IN_REPLY_TO.format(
-                    href=escape(href_of(node, node.parent_index)), name=escape(node.parent_name)
-                )
+                in_reply_to = _in_reply_to(node, href_of(node, node.parent_index))
+            body = comment.body_html  # sanitised by nh3 when the comment was saved
+            if pk in mentions:
+                body = link_names(body, mentions[pk], comment_href)
             out.append(
                 _META.format(
                     pk=pk,
                     name=escape(comment.display_name),
+                    badge=_BADGES.get(comment.badge, ""),
                     time=time,
                     in_reply_to=in_reply_to,
                     permalink=permalink.format(pk=pk),
-                    body=comment.body_html,  # sanitised by nh3 when the comment was saved
+                    body=body,
                     reply=reply.format(pk=pk),
                 )
             )

@@ -8,6 +8,5 @@ urlpatterns = [
     path("posts/<int:post_pk>/comments/", views.post_comment, name="post"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/reply/", views.reply_form, name="reply"),
-    path("comments/token/", views.csrf_token, name="csrf-token"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -96,6 +96,12 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
+# Under `make run` (DEBUG) a missing page shows the site's own 404 page, with a note;
+# DJANGO_DEBUG_ROUTES=true brings back Django's debug 404, which lists every route.
+DEBUG_ROUTES = env_bool("DJANGO_DEBUG_ROUTES", False)
+if DEBUG and not DEBUG_ROUTES:
+    MIDDLEWARE.append("config.middleware.SiteNotFoundPageMiddleware")
+
 ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [

@@ -1,10 +1,14 @@
 """The 404 and 500 pages look like the site; the 500 page needs no database or context."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import loader
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
 
 
@@ -54,3 +58,33 @@ def test_server_error_view_uses_the_500_page():
 
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+
+
+def test_under_debug_a_missing_page_is_still_the_sites_own_404(client, db):
+    middleware = [*settings.MIDDLEWARE, "config.middleware.SiteNotFoundPageMiddleware"]
+    with override_settings(DEBUG=True, MIDDLEWARE=middleware):
+        response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert [h1.get_text() for h1 in soup.find_all("h1")] == ["Page not found"]
+    assert "DJANGO_DEBUG_ROUTES=true" in soup.select_one(".debug-note").get_text()
+    assert "Content-Security-Policy" in response.headers  # the other middleware still apply
+
+
+def test_settings_add_the_404_middleware_only_under_debug_without_routes():
+    code = (
+        "import django, os; from django.conf import settings; django.setup(); "
+        "print('config.middleware.SiteNotFoundPageMiddleware' in settings.MIDDLEWARE)"
+    )
+
+    def added(**env) -> str:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=environment, capture_output=True, text=True
+        )
+        return run.stdout.strip()
+
+    assert added(DJANGO_DEBUG="true") == "True"
+    assert added(DJANGO_DEBUG="true", DJANGO_DEBUG_ROUTES="true") == "False"

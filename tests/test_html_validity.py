@@ -77,6 +77,9 @@ def reader_pages(seed_post) -> dict[str, str]:
         "paper": paper.get_absolute_url(),
         "author": seed_post.author.get_absolute_url(),
         "series": seed_post.series.get_absolute_url(),
+        "about": reverse("blog:about"),
+        "hashtags": reverse("blog:hashtag-list"),
+        "series-index": reverse("blog:series-list"),
     }
     for name, route, kwargs in [
         ("search", "blog:search", None),
@@ -98,12 +101,24 @@ def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path, settings)
         author=seed_post.author, body=MARKDOWN_BODY, body_format=Post.BodyFormat.MARKDOWN
     )
     markdown_post.post_hashtags.create(hashtag=seed_post.hashtag_list()[0], position=0)
+    held = seed_post.comments.first()
     pages = {
         **reader_pages(seed_post),
         "markdown-post": markdown_post.get_absolute_url(),
         "comment-page": seed_post.comments_page_url(2),
     }
+    # The post page showing a comment form with errors (reply), and a held comment.
+    errors = client.post(
+        reverse("comments:post", kwargs={"post_pk": seed_post.pk}),
+        {"body": "", "email": "nope", "parent": held.pk},
+        headers={"Origin": "http://testserver"},
+    )
+    extra = {"post-with-errors": errors.content}
     files = []
+    for name, content in extra.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(content)
+        files.append(path)
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, url

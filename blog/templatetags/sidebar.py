@@ -45,6 +45,8 @@ def recent_comments(limit: int = RECENT_COMMENTS) -> dict:
         .select_related("post")
         .only(
             "author_name",
+            "author_email",  # an unnamed commenter's label (comments.identity)
+            "ip_address",
             "body",
             "created_at",
             "post__title",

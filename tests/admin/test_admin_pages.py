@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog.models import PostHashtag
+from blog.models import Page, PostHashtag
 from comments.models import Comment
 from tests.factories import (
     AbstractSectionFactory,
@@ -78,6 +78,10 @@ def _post(i, first):
     return post
 
 
+def _page(i, first):
+    return Page.objects.create(title=f"Page {i}", slug=f"page-{i}", body=f"Text of page {i}.")
+
+
 def _comment(i, first):
     return CommentFactory(
         post=first.post if first else PostFactory(),
@@ -108,6 +112,7 @@ BUILDERS = {
     "auth.User": _user,
     "authors.Author": _author,
     "blog.Hashtag": _hashtag,
+    "blog.Page": _page,
     "blog.Paper": _paper,
     "blog.Post": _post,
     "blog.Series": _series,
@@ -141,6 +146,7 @@ def test_registered_models():
         "auth.User",
         "authors.Author",
         "blog.Hashtag",
+        "blog.Page",
         "blog.Paper",
         "blog.Post",
         "blog.Series",

@@ -5,7 +5,16 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from authors.models import Author
-from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
+from blog.models import (
+    AbstractSection,
+    Citation,
+    Hashtag,
+    Page,
+    Paper,
+    Post,
+    PostHashtag,
+    Series,
+)
 from comments.models import Comment
 from tests.factories import (
     AbstractSectionFactory,
@@ -19,7 +28,17 @@ pytestmark = pytest.mark.django_db
 
 # Models with their own admin pages; the others are edited through inlines.
 ADMIN_MODELS = [Post, Paper, Hashtag, Series, Author, Comment]
-EDITOR_MODELS = {Post, Paper, AbstractSection, Citation, PostHashtag, Hashtag, Series, Author}
+EDITOR_MODELS = {
+    Post,
+    Paper,
+    AbstractSection,
+    Citation,
+    PostHashtag,
+    Hashtag,
+    Series,
+    Author,
+    Page,
+}
 
 
 def _expected(group, model, page):

@@ -63,6 +63,17 @@ def test_creates_editor_with_a_random_password_printed_once_that_logs_in(client)
     assert _logs_in_to_the_admin(client, username, password)
 
 
+def test_output_says_where_to_log_in_and_how_to_reset_the_password():
+    output = _run()
+
+    assert "  log in at: http://127.0.0.1:8000/admin/\n" in output
+    assert "manage.py changepassword editor" in output
+    other = io.StringIO()
+    get_user_model().objects.all().delete()
+    call_command("create_demo_staff", "--site-url", "http://127.0.0.1:8161/", stdout=other)
+    assert "  log in at: http://127.0.0.1:8161/admin/\n" in other.getvalue()
+
+
 def test_each_new_account_gets_its_own_password(django_user_model):
     first = _credentials(_run())[1]
     django_user_model.objects.all().delete()
@@ -76,7 +87,13 @@ def test_second_run_changes_nothing_and_prints_no_password(client):
 
     output = _run()
 
-    assert output == "Demo staff account 'editor' already exists; nothing changed.\n"
+    assert output == (
+        "Demo staff account 'editor' already exists; nothing changed.\n"
+        "  log in at: http://127.0.0.1:8000/admin/\n"
+        "  username:  editor\n"
+        "Forgot the password? Set a new one with: "
+        ".venv/bin/python manage.py changepassword editor\n"
+    )
     assert password not in output
     assert list(get_user_model().objects.values()) == [before]
     assert _logs_in_to_the_admin(client, username, password)

@@ -134,7 +134,7 @@ def test_page_two_continues_the_thread_with_links_back(client, post, per_page):
     nested = details.find_all("article", class_="comment", recursive=False)
     assert [a["id"] for a in nested] == [f"comment-{c.pk}" for c in replies[3:]]
     link = own_meta(nested[0]).select_one("a.comment-in-reply-to")
-    assert (text_of(link), link["href"]) == (
+    assert (text_of(link).split(":")[0], link["href"]) == (
         "in reply to Dre",
         f"{post.get_absolute_url()}#comment-{root.pk}",
     )

@@ -28,6 +28,9 @@ def reader_urls(site: str, post) -> dict[str, str]:
         "search": site + reverse("blog:search") + "?q=alemtuzumab",
         "author": site + post.author.get_absolute_url(),
         "archive": site + reverse("blog:archive-year", kwargs={"year": 2014}),
+        "about": site + reverse("blog:about"),
+        "hashtags": site + reverse("blog:hashtag-list"),
+        "series": site + reverse("blog:series-list"),
     }
 
 

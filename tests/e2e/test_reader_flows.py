@@ -109,7 +109,7 @@ def test_held_comment_says_awaiting_moderation(page, site, seed_post, settings):
     page.get_by_label("Comment", exact=True).fill("A miracle cure, surely?")
     page.get_by_role("button", name="Post comment").click()
 
-    expect(page.get_by_role("status")).to_contain_text("awaiting moderation")
+    expect(page.locator("#held-comment")).to_contain_text("awaiting moderation")
     expect(page.locator("#comments")).not_to_contain_text("A miracle cure, surely?")
 
 

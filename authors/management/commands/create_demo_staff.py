@@ -22,6 +22,23 @@ class Command(BaseCommand):
         "account is left as it is. Refused unless DEBUG is on."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site runs, for the login address printed (default: make run's).",
+        )
+
+    def _how_to_log_in(self, site_url: str, username: str) -> None:
+        self.stdout.write(f"  log in at: {site_url.rstrip('/')}{reverse('admin:index')}")
+        self.stdout.write(f"  username:  {username}")
+
+    def _how_to_reset(self, username: str) -> None:
+        self.stdout.write(
+            f"Forgot the password? Set a new one with: "
+            f".venv/bin/python manage.py changepassword {username}"
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -43,17 +60,20 @@ class Command(BaseCommand):
         except Group.DoesNotExist as error:
             raise CommandError(f"Demo staff account not created: {error} (run migrate).") from None
 
+        site_url = options["site_url"]
         if not created:
             self.stdout.write(f"Demo staff account {username!r} already exists; nothing changed.")
+            self._how_to_log_in(site_url, user.get_username())
+            self._how_to_reset(user.get_username())
             return
         groups = " and ".join(DEMO_STAFF_GROUPS)
         self.stdout.write(
             self.style.SUCCESS(f"Created demo staff account {username!r} ({groups}).")
         )
-        self.stdout.write(f"  log in at: {reverse('admin:index')}")
-        self.stdout.write(f"  username:  {user.get_username()}")
+        self._how_to_log_in(site_url, user.get_username())
         if generated:
             self.stdout.write(f"  password:  {password}")
             self.stdout.write("The password is shown only this once.")
         else:
             self.stdout.write("  password:  the one in DEMO_STAFF_PASSWORD")
+        self._how_to_reset(user.get_username())
