@@ -157,11 +157,11 @@ def cached(key: str, build: Callable[[], object]):
 
 
 def origin_of(request) -> str:
-    """Return the scheme and host the request came to (`https://example.org`).
+    """Return the site's canonical origin (SITE_URL), never the request's host.
 
     Part of the keys of anything holding absolute URLs, such as structured data.
     """
-    return request.build_absolute_uri("/").rstrip("/")
+    return settings.SITE_URL
 
 
 def sidebar_html(render: Callable[[], str]) -> str:

@@ -301,5 +301,25 @@ COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 200)
 if COMMENTS_PER_PAGE < 1:
     raise ImproperlyConfigured("COMMENTS_PER_PAGE must be at least 1.")
-# Absolute base of links in emails (no request is at hand when they are sent).
-BLOG_BASE_URL = os.environ.get("BLOG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url(raw: str) -> str:
+    """Check the site's canonical origin: a scheme and a host, no path (no trailing slash)."""
+    value = raw.strip().rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme not in {"http", "https"} or not rest or any(c in rest for c in "/?#@ "):
+        raise ImproperlyConfigured(
+            f"SITE_URL must look like https://blog.example.org (no path), got {raw!r}"
+        )
+    return value
+
+
+# The canonical origin of every absolute URL the site writes: canonical links, OpenGraph,
+# JSON-LD, feeds, the sitemap, robots.txt and emails (config.site.absolute_url), never the
+# request's Host header. BLOG_BASE_URL is its older name. Production defaults to https on
+# the first allowed host name.
+SITE_URL = site_url(
+    os.environ.get("SITE_URL")
+    or os.environ.get("BLOG_BASE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
+)

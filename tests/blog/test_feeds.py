@@ -4,6 +4,7 @@ import datetime
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,7 +56,7 @@ def test_site_feed_lists_the_post_with_its_hashtags(client, seed_post):
 
     [entry] = feed.entries
     assert entry.title == seed_post.title
-    assert entry.link == f"http://testserver{seed_post.get_absolute_url()}"
+    assert entry.link == f"{settings.SITE_URL}{seed_post.get_absolute_url()}"
     assert entry.author == "Prof G"
     assert [tag.term for tag in entry.tags] == ["MSResearch", "MSBlog", "ClinicSpeak"]
     assert entry.summary == "What does the pathology of a case of NMO teach us about alemtuzumab?"
@@ -96,7 +97,7 @@ def test_comment_feed_lists_published_comments_with_permalinks(client, seed_post
     assert len(feed.entries) == 12
     links = {entry.link for entry in feed.entries}
     # Each links to the comment's stable address, which leads to the page showing it.
-    assert f"http://testserver/comments/{voltaire.pk}/" in links
+    assert f"{settings.SITE_URL}/comments/{voltaire.pk}/" in links
     landing = client.get(f"/comments/{voltaire.pk}/")
     assert landing["Location"] == f"{seed_post.get_absolute_url()}#comment-{voltaire.pk}"
     assert all(entry.author == "Anonymous" for entry in feed.entries)

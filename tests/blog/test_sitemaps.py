@@ -4,6 +4,7 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tests.factories import PostFactory
@@ -25,7 +26,7 @@ def sitemap_locations(client) -> list[str]:
 def test_sitemap_lists_published_posts_and_their_pages(client, seed_post):
     locations = sitemap_locations(client)
 
-    base = "http://testserver"
+    base = f"{settings.SITE_URL}"
     assert f"{base}/" in locations
     assert f"{base}{seed_post.get_absolute_url()}" in locations
     assert f"{base}/tags/msresearch/" in locations
@@ -61,5 +62,6 @@ def test_robots_txt_points_to_the_sitemap(client):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in response.content.decode()
+    assert "Disallow: /preview/" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
