@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: compresses what every other middleware has finished (blog.compression).
+    "blog.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
