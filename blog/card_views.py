@@ -47,5 +47,4 @@ def site_card(request) -> HttpResponse:
 @require_safe
 def logo(request) -> HttpResponse:
     """The publisher's logo in structured data (512x512)."""
-    image = social_cards.logo_image()
-    return _png(request, social_cards.logo_png(), image.url.rpartition("v=")[2])
+    return _png(request, social_cards.logo_png(), social_cards.logo_digest())

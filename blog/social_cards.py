@@ -95,7 +95,7 @@ def site_card_image() -> CardImage:
 
 def logo_image() -> CardImage:
     return CardImage(
-        url=f"{absolute_url(reverse('blog:logo'))}?v={_logo_digest()}",
+        url=f"{absolute_url(reverse('blog:logo'))}?v={logo_digest()}",
         width=LOGO_SIZE,
         height=LOGO_SIZE,
         alt=f"{settings.BLOG_NAME} logo",
@@ -107,7 +107,7 @@ def _alt(text: CardText) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _logo_digest() -> str:
+def logo_digest() -> str:
     return hashlib.sha256(f"{CARD_STYLE}\n{settings.BLOG_NAME}".encode()).hexdigest()[:16]
 
 
@@ -117,7 +117,7 @@ def card_png(text: CardText) -> bytes:
 
 
 def logo_png() -> bytes:
-    return cached(f"blog:logo:{_logo_digest()}", render_logo)
+    return cached(f"blog:logo:{logo_digest()}", render_logo)
 
 
 # --- Drawing ---------------------------------------------------------------------------
