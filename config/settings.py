@@ -84,11 +84,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: compresses what every other middleware has finished (blog.compression).
-    "blog.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all the rest: compresses what they have finished (blog.compression); static
+    # files never reach it (WhiteNoise serves its own precompressed copies).
+    "blog.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
