@@ -54,6 +54,7 @@ def test_every_feed_parses_without_errors(client, seed_post):
     for url in every_feed_url(seed_post):
         _, feed = fetch(client, url)
         assert feed.entries, url
+        assert all(entry.content[0].value.startswith("<p>") for entry in feed.entries), url
         versions.add(feed.version)
 
     assert versions == {"rss20", "atom10"}
