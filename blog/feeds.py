@@ -94,7 +94,7 @@ class PostFeed(SiteFeed):
         return post.published_at
 
     def item_updateddate(self, post):
-        return max(post.updated_at, post.published_at)
+        return post.changed_at
 
     def item_categories(self, post):
         return [tag.name for tag in post.hashtag_list()]

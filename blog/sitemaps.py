@@ -58,9 +58,7 @@ class PostSitemap(SiteSitemap):
         )
 
     def lastmod(self, post):
-        return max(
-            filter(None, [post.updated_at, post.published_at, post.newest_comment]),
-        )
+        return max(filter(None, [post.changed_at, post.newest_comment]))
 
 
 class HomeSitemap(SiteSitemap):

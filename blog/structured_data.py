@@ -115,7 +115,7 @@ def post_json_ld(post: Post, discussion) -> dict:
         },
         "publisher": publisher_json_ld(),
         "datePublished": timezone.localtime(post.published_at).isoformat(),
-        "dateModified": timezone.localtime(max(post.updated_at, post.published_at)).isoformat(),
+        "dateModified": timezone.localtime(post.changed_at).isoformat(),
         "isPartOf": blog_json_ld(),
         "keywords": [hashtag.name for hashtag in post.hashtag_list()],
         "citation": [paper_json_ld(paper) for paper in post.paper_list()],

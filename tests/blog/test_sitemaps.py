@@ -114,3 +114,17 @@ def test_no_draft_or_scheduled_post_or_its_pages_appear(client, db, author):
     )
 
     assert parsed_pages(client) == []  # nothing published: not even the author's page
+
+
+def test_a_scheduled_post_is_dated_when_it_went_live_as_post_changed_at_says(client, author):
+    due = timezone.now() + datetime.timedelta(days=2)
+    post = PostFactory(author=author, published_at=due)
+
+    with time_machine.travel(due + datetime.timedelta(hours=1), tick=False):
+        lastmod = {page.url: page.last_modified for page in parsed_pages(client)}
+
+    assert post.changed_at == due  # going live is the newer change, in Python...
+    assert lastmod[f"{settings.SITE_URL}/"] == due.replace(microsecond=0)  # ...and in SQL
+    assert lastmod[f"{settings.SITE_URL}{post.author.get_absolute_url()}"] == due.replace(
+        microsecond=0
+    )
