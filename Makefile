@@ -32,8 +32,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-## Checkers the suite runs: the Nu HTML Checker (vnu.jar, run on the machine's Java).
+## Checkers the suite runs: the Nu HTML Checker (vnu.jar, run on the machine's Java) and
+## Debian's jing (RELAX NG, for the Atom feeds).
 checkers: node_modules/.installed
+	command -v jing >/dev/null || (apt-get update -qq && apt-get install -y -qq jing)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts

@@ -54,6 +54,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from blog.compression import encoded_variants, use_variant, variant_response
 from comments.held import HELD_COOKIE
 
 SITE_KEY = "blog:site"
@@ -159,11 +160,11 @@ def cached(key: str, build: Callable[[], object]):
 
 
 def origin_of(request) -> str:
-    """Return the scheme and host the request came to (`https://example.org`).
+    """Return the site's canonical origin (SITE_URL), never the request's host.
 
     Part of the keys of anything holding absolute URLs, such as structured data.
     """
-    return request.build_absolute_uri("/").rstrip("/")
+    return settings.SITE_URL
 
 
 def sidebar_html(render: Callable[[], str]) -> str:
@@ -259,7 +260,7 @@ class PostPageCaching:
         self.request = request
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
-        self._page: bytes | None = None
+        self._page: dict[str, bytes] | None = None
         if not _revalidatable(request):
             return
         # Two cache round trips: the slug's post id with the site version, then the post
@@ -280,7 +281,8 @@ class PostPageCaching:
         post = Version(*found[post_key]) if post_key in found else post_version(self.pk)
         self.versions = (post, site)
         stored = found.get(page_key) if len(wanted) == 2 else None
-        if stored is not None and stored[0] == post.token:
+        # The entry holds the page once per encoding (blog.compression), made when stored.
+        if stored is not None and stored[0] == post.token and isinstance(stored[1], dict):
             self._page = stored[1]
 
     def not_modified(self) -> HttpResponse | None:
@@ -309,7 +311,7 @@ class PostPageCaching:
         and it was stored under the current versions; else None."""
         if self._page is None:
             return None
-        response = HttpResponse(self._page)
+        response = variant_response(self.request, self._page, "text/html; charset=utf-8")
         _apply_http_caching(self.request, response, Validators.of(self.versions, self.request.path))
         return response
 
@@ -318,8 +320,9 @@ class PostPageCaching:
         per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         if response.status_code == 200 and not per_visitor:
             post, site = self.versions
-            entry = (post.token, response.content)
-            cache.set(self._page_key(site), entry, settings.BLOG_CACHE_SECONDS)
+            variants = encoded_variants(response.content)
+            cache.set(self._page_key(site), (post.token, variants), settings.BLOG_CACHE_SECONDS)
+            use_variant(self.request, response, variants)  # compressed once, here
 
     def _read_first(self, post) -> bool:
         return self.versions is not None and self.pk == post.pk
@@ -407,13 +410,13 @@ def cached_feed(feed, *, per_post: bool = False):
             return response
         key = f"blog:feed:{validators.etag}:{origin_of(request)}"
         stored = cache.get(key)
-        if stored is None:
+        if stored is None or not isinstance(stored[0], dict):
             response = feed(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
-            stored = (response.content, response["Content-Type"])
+            stored = (encoded_variants(response.content), response["Content-Type"])
             cache.set(key, stored, settings.BLOG_CACHE_SECONDS)
-        response = HttpResponse(stored[0], content_type=stored[1])
+        response = variant_response(request, stored[0], stored[1])
         _apply_http_caching(request, response, validators)
         return response
 

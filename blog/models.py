@@ -154,6 +154,13 @@ class Post(TimeStampedModel):
     def published_date(self) -> datetime.date:
         return timezone.localdate(self.published_at)
 
+    @property
+    def changed_at(self) -> datetime.datetime:
+        """When readers last saw the post change: its last edit, or going live if later
+        (a scheduled post). The sitemap's `Greatest("updated_at", "published_at")` is the
+        same rule in SQL."""
+        return max(self.updated_at, self.published_at)
+
     def hashtag_list(self) -> list[Hashtag]:
         """Return the hashtags in the order the post writes them.
 

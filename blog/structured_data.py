@@ -11,12 +11,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from blog import social_cards
 from blog.citations import abstract_text, partial_iso_date
 from blog.markup import post_body_text
 from blog.models import Paper, Post
 from blog.papers.names import display_name
 from blog.text import split_paragraphs
 from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
+from config.site import absolute_url
 
 # Inside <script> the HTML parser only looks for "</script"; escaping these three keeps any
 # text (a comment containing </script> or <!--) inside the JSON string where it belongs.
@@ -48,16 +50,50 @@ def post_description(post: Post) -> str:
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
 
 
-def post_json_ld(post: Post, discussion, request) -> dict:
+def publisher_json_ld() -> dict:
+    """Describe the blog's publisher: an Organization with its logo."""
+    return {
+        "@type": "Organization",
+        "@id": absolute_url(reverse("blog:post-list")) + "#publisher",
+        "name": settings.BLOG_NAME,
+        "url": absolute_url(reverse("blog:post-list")),
+        "logo": image_json_ld(social_cards.logo_image()),
+    }
+
+
+def image_json_ld(image: "social_cards.CardImage") -> dict:
+    return {
+        "@type": "ImageObject",
+        "url": image.url,
+        "width": image.width,
+        "height": image.height,
+    }
+
+
+def blog_json_ld() -> dict:
+    return {
+        "@type": "Blog",
+        "name": settings.BLOG_NAME,
+        "url": absolute_url(reverse("blog:post-list")),
+    }
+
+
+def post_json_ld(post: Post, discussion) -> dict:
     """Describe a post, its cited papers and the page's comments as a BlogPosting.
 
     The page it is the main entity of carries the breadcrumb trail to it, so the page
     needs only one JSON-LD block. `discussion` is the page's `blog.discussion.Discussion`:
     its comments, and the count of the whole thread.
 
+    Kept light: the body is not copied (`articleBody` is optional for BlogPosting, the
+    page carries the text, and the copy was a third of what a post page weighed); each
+    comment page lists only its own comments (a reply whose parent is on an earlier page
+    names it by `parentItem`), so no comment is repeated on any other page.
+
     `post` should come from `Post.objects.for_detail()`, or this runs queries.
     """
-    url = request.build_absolute_uri(post.get_absolute_url())
+    url = absolute_url(post.get_absolute_url())
+    page_url = absolute_url(discussion.url)
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -65,27 +101,24 @@ def post_json_ld(post: Post, discussion, request) -> dict:
         "url": url,
         "mainEntityOfPage": {
             "@type": "WebPage",
-            "@id": url,
-            "url": url,
-            "breadcrumb": breadcrumb_json_ld(post, request),
+            "@id": page_url,
+            "url": page_url,
+            "breadcrumb": breadcrumb_json_ld(post),
         },
         "headline": post.title,
         "description": post_description(post),
+        "image": image_json_ld(social_cards.post_card_image(post)),
         "author": {
             "@type": "Person",
             "name": post.author.name,
             "description": post.author.bio,
-            "url": request.build_absolute_uri(post.author.get_absolute_url()),
+            "url": absolute_url(post.author.get_absolute_url()),
         },
+        "publisher": publisher_json_ld(),
         "datePublished": timezone.localtime(post.published_at).isoformat(),
-        "dateModified": timezone.localtime(post.updated_at).isoformat(),
-        "isPartOf": {
-            "@type": "Blog",
-            "name": settings.BLOG_NAME,
-            "url": request.build_absolute_uri(reverse("blog:post-list")),
-        },
+        "dateModified": timezone.localtime(post.changed_at).isoformat(),
+        "isPartOf": blog_json_ld(),
         "keywords": [hashtag.name for hashtag in post.hashtag_list()],
-        "articleBody": post_body_text(post.body, post.body_format),
         "citation": [paper_json_ld(paper) for paper in post.paper_list()],
         "commentCount": discussion.comment_count,
         "comment": discussion.comments_json_ld,
@@ -95,9 +128,13 @@ def post_json_ld(post: Post, discussion, request) -> dict:
     return data
 
 
-def breadcrumb_json_ld(post: Post, request) -> dict:
-    """Describe the way to a post: Home, then its series if it has one, then the post."""
-    crumbs = [(settings.BLOG_NAME, reverse("blog:post-list"))]
+HOME_CRUMB = "Home"  # the label the page's visible breadcrumb trail starts with
+
+
+def breadcrumb_json_ld(post: Post) -> dict:
+    """Describe the way to a post as the page shows it: Home, then its series if it has
+    one, then the post (its title, the page's h1)."""
+    crumbs = [(HOME_CRUMB, reverse("blog:post-list"))]
     if post.series:
         crumbs.append((post.series.name, post.series.get_absolute_url()))
     crumbs.append((post.title, post.get_absolute_url()))
@@ -108,19 +145,59 @@ def breadcrumb_json_ld(post: Post, request) -> dict:
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": request.build_absolute_uri(path),
+                "item": absolute_url(path),
             }
             for position, (name, path) in enumerate(crumbs, start=1)
         ],
     }
 
 
-def paper_page_json_ld(paper: Paper, request) -> dict:
+def collection_page_json_ld(*, name: str, path: str, description: str, posts, about=None) -> dict:
+    """Describe a list page (home, archive, tag, series, author) as a CollectionPage
+    whose main entity is the ItemList of the posts it shows, in order."""
+    url = absolute_url(path)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "@id": url,
+        "url": url,
+        "name": name,
+        "description": description,
+        "isPartOf": blog_json_ld(),
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(posts),
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "url": absolute_url(post.get_absolute_url()),
+                    "name": post.title,
+                }
+                for position, post in enumerate(posts, start=1)
+            ],
+        },
+    }
+    if about is not None:
+        data["about"] = about
+    return data
+
+
+def person_json_ld(author) -> dict:
+    return {
+        "@type": "Person",
+        "name": author.name,
+        "description": author.bio,
+        "url": absolute_url(author.get_absolute_url()),
+    }
+
+
+def paper_page_json_ld(paper: Paper) -> dict:
     """Describe the paper page's paper as a ScholarlyArticle, with its abstract.
 
     Runs a query for the abstract unless `abstract_sections` was prefetched.
     """
-    url = request.build_absolute_uri(paper.get_absolute_url())
+    url = absolute_url(paper.get_absolute_url())
     data = {"@context": "https://schema.org", **paper_json_ld(paper), "@id": url}
     data["mainEntityOfPage"] = url
     if abstract := abstract_text(paper):
@@ -209,5 +286,5 @@ def _comment_json_ld(node: ThreadNode, page_url: str, zone) -> dict:
     item["text"] = comment.body
     item["author"] = {"@type": "Person", "name": comment.display_name}
     if comment.created_at:
-        item["dateCreated"] = comment.created_at.astimezone(zone).isoformat()
+        item["datePublished"] = comment.created_at.astimezone(zone).isoformat()
     return item

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from blog import feeds, views
+from blog import card_views, feeds, views
 from blog.caching import cached_feed, conditional_on_site
 
 
@@ -106,6 +106,10 @@ urlpatterns = [
         cached_feed(feeds.AtomPostCommentFeed(), per_post=True),
         name="post-comments-feed-atom",
     ),
+    # Share images (OpenGraph, Twitter cards, JSON-LD).
+    path("<yyyy:year>/<mm:month>/<slug:slug>/card.png", card_views.post_card, name="post-card"),
+    path("card.png", card_views.site_card, name="site-card"),
+    path("logo.png", card_views.logo, name="logo"),
     # A cited paper for reference managers.
     path("papers/<int:pk>/ris/", views.paper_ris, name="paper-ris"),
     path("papers/<int:pk>/bibtex/", views.paper_bibtex, name="paper-bibtex"),

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import resolve, reverse
+from django.utils.dates import MONTHS
 from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
@@ -16,10 +18,19 @@ from blog import citations, search
 from blog.caching import PostPageCaching, no_store, origin_of
 from blog.discussion import Discussion, build_discussion
 from blog.models import Hashtag, Page, Paper, Post, Series
+from blog.page_meta import PageMeta, list_page_meta
 from blog.papers import csl
-from blog.structured_data import paper_page_json_ld, post_json_ld
+from blog.social_cards import post_card_image, site_card_image
+from blog.structured_data import (
+    collection_page_json_ld,
+    paper_page_json_ld,
+    person_json_ld,
+    post_description,
+    post_json_ld,
+)
 from comments.forms import CommentForm
 from comments.held import held_comment
+from config.site import absolute_url
 
 
 class PostViewMixin:
@@ -37,16 +48,61 @@ POST_URL_KWARGS = ("year", "month", "slug")
 
 
 class PaginatedMixin:
+    """Lists of posts in pages; page 1 has one address, without `?page=1`."""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("page") == "1":
+            rest = request.GET.copy()
+            del rest["page"]
+            query = rest.urlencode()
+            return redirect(f"{request.path}?{query}" if query else request.path, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_paginate_by(self, queryset):
         return settings.BLOG_POSTS_PER_PAGE
 
 
-class PostListView(PaginatedMixin, PostViewMixin, ListView):
+class ListPageMetaMixin:
+    """Give a paginated list of posts its canonical URL, neighbours, share card and
+    CollectionPage JSON-LD. `list_title()` is the page's h1 without its page number."""
+
+    def list_title(self) -> str:
+        raise NotImplementedError
+
+    def list_description(self) -> str:
+        return settings.BLOG_TAGLINE
+
+    def list_about(self) -> dict | None:
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = list_page_meta(
+            self.request.path,
+            context.get("page_obj"),
+            title=self.list_title(),
+            description=self.list_description(),
+        )
+        context["meta"] = meta
+        context["structured_data"] = collection_page_json_ld(
+            name=meta.title,
+            path=meta.url,
+            description=meta.description,
+            posts=list(context["object_list"]),
+            about=self.list_about(),
+        )
+        return context
+
+
+class PostListView(PaginatedMixin, ListPageMetaMixin, PostViewMixin, ListView):
+    def list_title(self) -> str:
+        return "Latest posts"
+
     def get_queryset(self):
         return super().get_queryset().for_listing().order_by(*NEWEST_FIRST)
 
 
-class PostArchiveMixin(PaginatedMixin, PostViewMixin):
+class PostArchiveMixin(PaginatedMixin, ListPageMetaMixin, PostViewMixin):
     """Date archives by local (Europe/London) year and month, as post URLs have them.
 
     A period with no published post is not found. The months or days that have posts
@@ -65,9 +121,13 @@ class PostArchiveMixin(PaginatedMixin, PostViewMixin):
 class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
     make_object_list = True
 
+    def list_title(self) -> str:
+        return f"Posts from {self.get_year()}"
+
 
 class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
-    pass
+    def list_title(self) -> str:
+        return f"Posts from {MONTHS[int(self.get_month())]} {self.get_year()}"
 
 
 class SearchView(PaginatedMixin, ListView):
@@ -130,11 +190,24 @@ class PostDetailView(PostViewMixin, DetailView):
             return self.caching.discussion(self.object, number)
         return build_discussion(self.object, number, origin_of(self.request))
 
+    def page_meta(self, discussion: Discussion) -> PageMeta:
+        post = self.object
+        return PageMeta(
+            title=post.title,
+            description=post_description(post),
+            url=absolute_url(discussion.url),
+            image=post_card_image(post),
+            type="article",
+            previous_url=absolute_url(discussion.previous_url) if discussion.previous_url else "",
+            next_url=absolute_url(discussion.next_url) if discussion.next_url else "",
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         discussion = self.get_discussion()
         context["discussion"] = discussion
-        context["structured_data"] = post_json_ld(self.object, discussion, self.request)
+        context["structured_data"] = post_json_ld(self.object, discussion)
+        context["meta"] = self.page_meta(discussion)
         context["comment_form"] = self.comment_form or CommentForm(post=self.object)
         context["held_comment"] = held_comment(self.request, self.object)
         return context
@@ -191,7 +264,7 @@ class PostsOfMixin:
         return context
 
 
-class PostsOfListView(PaginatedMixin, PostViewMixin, ListView):
+class PostsOfListView(PaginatedMixin, ListPageMetaMixin, PostViewMixin, ListView):
     """A page about one object (found by slug) listing its published posts, paginated.
 
     The object is in the context under its model name (`author`, `series`, `hashtag`),
@@ -228,11 +301,26 @@ class AuthorDetailView(PostsOfListView):
     posts_filter = "author"
     template_name = "authors/author_detail.html"
 
+    def list_title(self) -> str:
+        return self.object.name
+
+    def list_description(self) -> str:
+        return Truncator(self.object.bio).words(30) or settings.BLOG_TAGLINE
+
+    def list_about(self) -> dict:
+        return person_json_ld(self.object)
+
 
 class SeriesDetailView(PostsOfListView):
     model_of = Series
     posts_filter = "series"
     template_name = "blog/series_detail.html"
+
+    def list_title(self) -> str:
+        return self.object.name
+
+    def list_description(self) -> str:
+        return Truncator(self.object.description).words(30) or settings.BLOG_TAGLINE
 
 
 class HashtagDetailView(PostsOfListView):
@@ -246,6 +334,9 @@ class HashtagDetailView(PostsOfListView):
     model_of = Hashtag
     posts_filter = "post_hashtags__hashtag"
     template_name = "blog/hashtag_detail.html"
+
+    def list_title(self) -> str:
+        return f"Posts tagged #{self.object.name}"
 
     def get(self, request, *args, **kwargs):
         slug = kwargs["slug"]
@@ -290,8 +381,15 @@ class PaperDetailView(PostsOfMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = paper_page_json_ld(self.object, self.request)
-        context["citation_styles"] = csl.styled_citations(self.object)
+        paper = self.object
+        context["citation_styles"] = csl.styled_citations(paper)
+        context["structured_data"] = paper_page_json_ld(paper)
+        context["meta"] = PageMeta(
+            title=paper.title,
+            description=Truncator(paper.vancouver()).chars(200),
+            url=absolute_url(paper.get_absolute_url()),
+            image=site_card_image(),
+        )
         return context
 
 

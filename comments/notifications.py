@@ -7,6 +7,8 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
+from config.site import absolute_url
+
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
@@ -26,7 +28,7 @@ def comment_from_token(token: str, *, max_age_days: int = 365):
 
 
 def _absolute(path: str) -> str:
-    return settings.BLOG_BASE_URL + path
+    return absolute_url(path)
 
 
 def _moderator_emails() -> list[str]:

@@ -21,15 +21,19 @@ from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
 # A stand-in primary key for reversing a route once and filling in each comment's own.
 _PK_SENTINEL = 2_147_483_647
 
-_OPEN_ARTICLE = '<article id="comment-{pk}" class="comment{removed}">\n'
+# Microformats2: each shown comment is a `p-comment h-entry` of the post (or, for a
+# reply, of its parent comment), with its author, date, text and address.
+_OPEN_ARTICLE = '<article id="comment-{pk}" class="{classes}">\n'
+_SHOWN = "comment p-comment h-entry"
+_REMOVED = "comment comment-removed"
 _REMOVED_NOTE = f'  <p class="comment-removed-note">{REMOVED_TEXT}</p>\n'
 _META = (
     '  <header class="comment-meta">\n'
-    '    <span class="comment-author">{name}</span>{badge}\n'
+    '    <span class="comment-author p-author h-card">{name}</span>{badge}\n'
     "{time}{in_reply_to}"
-    '    <a class="comment-permalink" href="{permalink}">Permalink</a>\n'
+    '    <a class="comment-permalink u-url" href="{permalink}">Permalink</a>\n'
     "  </header>\n"
-    '  <div class="comment-body">{body}</div>\n'
+    '  <div class="comment-body e-content">{body}</div>\n'
     '  <p class="comment-actions">\n'
     '    <a class="comment-reply-link" href="{reply}" data-parent-id="{pk}">'
     'Reply<span class="visually-hidden"> to {name}</span></a>\n'
@@ -39,7 +43,7 @@ _BADGES = {
     "author": ' <span class="comment-badge">Author</span>',
     "team": ' <span class="comment-badge">Team</span>',
 }
-_TIME = '    <time datetime="{iso}">{shown}</time>\n'
+_TIME = '    <time class="dt-published" datetime="{iso}">{shown}</time>\n'
 _IN_REPLY_TO = '    <a class="comment-in-reply-to" href="{href}">in reply to {name}{excerpt}</a>\n'
 _EXCERPT = ': <span class="comment-excerpt">“{words}”</span>'
 # Replies nest inside their parent's article, in a <details> open by default so a link to
@@ -132,7 +136,7 @@ def render_thread_page(
     for position, node in enumerate(page.nodes):
         comment = node.comment
         pk = comment.pk
-        out.append(_OPEN_ARTICLE.format(pk=pk, removed=" comment-removed" if node.removed else ""))
+        out.append(_OPEN_ARTICLE.format(pk=pk, classes=_REMOVED if node.removed else _SHOWN))
         if node.removed:
             out.append(_REMOVED_NOTE)
         else:

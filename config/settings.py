@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all the rest: compresses what they have finished (blog.compression); static
+    # files never reach it (WhiteNoise serves its own precompressed copies).
+    "blog.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -311,9 +314,6 @@ COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 200)
 if COMMENTS_PER_PAGE < 1:
     raise ImproperlyConfigured("COMMENTS_PER_PAGE must be at least 1.")
-# Absolute base of links in emails (no request is at hand when they are sent).
-BLOG_BASE_URL = os.environ.get("BLOG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-
 # Paper lookup (blog/papers/lookup.py): PubMed E-utilities efetch and Crossref works.
 # Both ask for a contact address in the User-Agent (and NCBI as `email`); say whose it is.
 PAPER_LOOKUP_CONTACT = os.environ.get("PAPER_LOOKUP_CONTACT", DEFAULT_FROM_EMAIL)
@@ -323,3 +323,25 @@ PUBMED_EFETCH_URL = os.environ.get(
     "PUBMED_EFETCH_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi"
 )
 CROSSREF_WORKS_URL = os.environ.get("CROSSREF_WORKS_URL", "https://api.crossref.org/works/")
+
+
+def site_url(raw: str) -> str:
+    """Check the site's canonical origin: a scheme and a host, no path (no trailing slash)."""
+    value = raw.strip().rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme not in {"http", "https"} or not rest or any(c in rest for c in "/?#@ "):
+        raise ImproperlyConfigured(
+            f"SITE_URL must look like https://blog.example.org (no path), got {raw!r}"
+        )
+    return value
+
+
+# The canonical origin of every absolute URL the site writes: canonical links, OpenGraph,
+# JSON-LD, feeds, the sitemap, robots.txt and emails (config.site.absolute_url), never the
+# request's Host header. BLOG_BASE_URL is its older name. Production defaults to https on
+# the first allowed host name.
+SITE_URL = site_url(
+    os.environ.get("SITE_URL")
+    or os.environ.get("BLOG_BASE_URL")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
+)

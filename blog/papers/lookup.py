@@ -29,7 +29,7 @@ class LookupFailed(Exception):
 
 
 def user_agent() -> str:
-    return f"msblog/0.1 (+{settings.BLOG_BASE_URL}; mailto:{settings.PAPER_LOOKUP_CONTACT})"
+    return f"msblog/0.1 (+{settings.SITE_URL}; mailto:{settings.PAPER_LOOKUP_CONTACT})"
 
 
 def look_up(*, doi: str = "", pmid: str = "") -> PastedPaper:

@@ -10,6 +10,7 @@ from blog import citations
 from blog.models import Post, hashtag_slug
 from blog.structured_data import json_ld_script, post_description
 from blog.text import plain_text_to_html
+from config import site
 
 register = template.Library()
 
@@ -79,10 +80,10 @@ def json_ld(data: dict) -> SafeString:
     return json_ld_script(data)
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path: str) -> str:
-    """Return the absolute URL of a path on this site, as the request reached it."""
-    return context["request"].build_absolute_uri(path)
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    """Return the absolute URL of a path on this site, from SITE_URL (never the Host)."""
+    return site.absolute_url(path)
 
 
 @register.filter

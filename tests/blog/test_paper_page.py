@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.urls import reverse
 
 from blog import citations
@@ -122,7 +123,7 @@ def test_seed_paper_page_is_a_scholarly_article(client, seed_paper):
 
     [script] = soup.find_all("script", type="application/ld+json")
     data = json.loads(script.string)
-    url = f"http://testserver/papers/{seed_paper.pk}/"
+    url = f"{settings.SITE_URL}/papers/{seed_paper.pk}/"
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "ScholarlyArticle"
     assert data["@id"] == data["mainEntityOfPage"] == url

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def test_seed_post_head_has_title_description_canonical_open_graph_and_twitter_t
 ):
     soup = page(client, seed_post.get_absolute_url())
 
-    canonical = f"http://testserver{SEED_URL}"
+    canonical = f"{settings.SITE_URL}{SEED_URL}"
     assert soup.title.string == f"{SEED_TITLE} · MS Research Blog"
     assert meta(soup, "description") == [SEED_TEASER]
     assert [link["href"] for link in soup.head.find_all("link", rel="canonical")] == [canonical]
@@ -65,10 +66,10 @@ def test_seed_post_head_has_title_description_canonical_open_graph_and_twitter_t
     published = meta(soup, "article:published_time")
     assert published == [timezone.localtime(seed_post.published_at).isoformat()]
     assert published[0].startswith("2014-10-09")
-    assert meta(soup, "article:author") == ["http://testserver/authors/prof-g/"]
+    assert meta(soup, "article:author") == [f"{settings.SITE_URL}/authors/prof-g/"]
     assert meta(soup, "article:section") == ["ClinicSpeak"]
     assert meta(soup, "article:tag") == ["MSResearch", "MSBlog", "ClinicSpeak"]
-    assert meta(soup, "twitter:card") == ["summary"]
+    assert meta(soup, "twitter:card") == ["summary_large_image"]
     assert meta(soup, "twitter:title") == [SEED_TITLE]
     assert meta(soup, "twitter:description") == [SEED_TEASER]
 
@@ -129,20 +130,20 @@ def test_breadcrumbs_lead_home_then_to_the_series_then_to_the_post(client, seed_
             {
                 "@type": "ListItem",
                 "position": 1,
-                "name": "MS Research Blog",
-                "item": "http://testserver/",
+                "name": "Home",  # as the visible trail says
+                "item": f"{settings.SITE_URL}/",
             },
             {
                 "@type": "ListItem",
                 "position": 2,
                 "name": "ClinicSpeak",
-                "item": "http://testserver/series/clinicspeak/",
+                "item": f"{settings.SITE_URL}/series/clinicspeak/",
             },
             {
                 "@type": "ListItem",
                 "position": 3,
                 "name": SEED_TITLE,
-                "item": f"http://testserver{SEED_URL}",
+                "item": f"{settings.SITE_URL}{SEED_URL}",
             },
         ],
     }
@@ -158,7 +159,7 @@ def test_breadcrumbs_of_a_post_outside_a_series_skip_the_series(client, post):
 
     items = json_ld(soup)["mainEntityOfPage"]["breadcrumb"]["itemListElement"]
     assert [(item["position"], item["name"]) for item in items] == [
-        (1, "MS Research Blog"),
+        (1, "Home"),
         (2, post.title),
     ]
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def base_url(relaxed_limits, settings):
-    settings.BLOG_BASE_URL = "https://blog.example.org"
+    settings.SITE_URL = "https://blog.example.org"
 
 
 @pytest.fixture

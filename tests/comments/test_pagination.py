@@ -10,6 +10,7 @@ import random
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.urls import reverse
 
 from comments.models import Comment
@@ -194,9 +195,9 @@ def test_page_links_are_labelled_and_say_which_page_this_is(client, post, per_pa
     assert text_of(current) == "Page 2"
     assert [text_of(a) for a in nav.find_all("li")] == ["Page 1", "Page 2", "Page 3"]
     head = soup.head
-    assert head.find("link", rel="prev")["href"] == f"http://testserver{post.get_absolute_url()}"
+    assert head.find("link", rel="prev")["href"] == f"{settings.SITE_URL}{post.get_absolute_url()}"
     assert head.find("link", rel="next")["href"] == (
-        f"http://testserver{post.comments_page_url(3)}"
+        f"{settings.SITE_URL}{post.comments_page_url(3)}"
     )
 
 
@@ -207,11 +208,11 @@ def test_canonical_urls_page_one_is_the_post_and_later_pages_are_their_own(clien
     second = page(client, post.comments_page_url(2))
 
     assert first.head.find("link", rel="canonical")["href"] == (
-        f"http://testserver{post.get_absolute_url()}"
+        f"{settings.SITE_URL}{post.get_absolute_url()}"
     )
     assert first.head.find("link", rel="prev") is None
     assert second.head.find("link", rel="canonical")["href"] == (
-        f"http://testserver{post.comments_page_url(2)}"
+        f"{settings.SITE_URL}{post.comments_page_url(2)}"
     )
     assert second.head.find("link", rel="next") is None
 
@@ -249,7 +250,7 @@ def test_structured_data_of_a_later_page_names_the_parent_on_an_earlier_one(clie
 
     assert data["commentCount"] == 6
     [item] = data["comment"]
-    base = "http://testserver"
+    base = f"{settings.SITE_URL}"
     assert item["text"] == "Deep and late"
     assert item["url"] == f"{base}{post.comments_page_url(2)}#comment-{late.pk}"
     assert item["parentItem"] == {

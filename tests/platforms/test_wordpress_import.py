@@ -14,6 +14,7 @@ from authors.models import Author
 from blog.models import Post
 from blog.platforms.writer import ImportOptions, import_items
 from blog.platforms.wxr import iter_wxr
+from comments.identity import anonymous_label
 from comments.models import Comment
 from comments.trees import find_tree_problems
 from tests.factories import SeriesFactory
@@ -135,7 +136,14 @@ def test_comment_fields_arrive():
     assert emma.ip_address.startswith("192.0.2.")
     assert emma.created_at == datetime.datetime(2014, 10, 11, 8, 7, tzinfo=datetime.UTC)
     assert emma.body == "Thanks for this.\n\nSecond paragraph bold."
-    assert Comment.objects.get(source_ref="wp:15").display_name == "Anonymous"
+    # WordPress kept the unnamed commenter's address, so they get their thread's stable
+    # label (comments.identity), as a new unnamed commenter here would.
+    unnamed = Comment.objects.get(source_ref="wp:15")
+    assert unnamed.author_name == ""
+    assert unnamed.display_name == anonymous_label(
+        unnamed.post_id, unnamed.author_email, unnamed.ip_address
+    )
+    assert unnamed.display_name.startswith("Anonymous ")
 
 
 def test_authors_keep_login_and_display_name():
