@@ -51,6 +51,11 @@ seed: install
 demo-staff: migrate
 	$(BIN)/python manage.py create_demo_staff
 
+## The mail worker: sends queued email (outbox) with timeouts and retries; run beside gunicorn.
+.PHONY: outbox-worker
+outbox-worker: migrate
+	$(BIN)/python manage.py send_outbox
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

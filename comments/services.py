@@ -190,7 +190,7 @@ def comment_submit(*, submission: Submission) -> Comment:
             notify_replies=submission.notify_replies and bool(submission.author_email),
             ip_address=submission.ip_address,
         )
-        transaction.on_commit(lambda: notify_about(comment, reason=reason))
+        notify_about(comment, reason=reason)  # queued with the comment, sent by the worker
     return comment
 
 

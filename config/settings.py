@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "authors",
     "blog",
     "comments",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,14 @@ BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.
+# Mail is never sent inside a request: it is queued in the database (outbox.Message) in
+# the transaction that causes it and sent by the worker, `manage.py send_outbox`.
+# Every SMTP mailer gets a timeout: seconds any one connect, read or write may take before
+# the attempt fails (environment EMAIL_TIMEOUT; Django 6.1 refuses the old EMAIL_TIMEOUT
+# setting beside MAILERS, so it is the mailer's `timeout` option).
+email_timeout = env_int("EMAIL_TIMEOUT", 10)
+if email_timeout <= 0:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
 if DEBUG and not os.environ.get("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -271,11 +280,20 @@ else:
                 "username": os.environ.get("EMAIL_USER", ""),
                 "password": os.environ.get("EMAIL_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": email_timeout,
             },
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The worker retries a failed message with exponential back-off from OUTBOX_RETRY_SECONDS
+# (at most an hour apart) and gives up after OUTBOX_MAX_ATTEMPTS; a message a worker
+# claimed is offered again after OUTBOX_CLAIM_SECONDS if that worker died.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 600)
+# How long a link confirming a reader's email address stays valid.
+OUTBOX_CONFIRM_DAYS = env_int("OUTBOX_CONFIRM_DAYS", 30)
 
 # --- Comments: limits and abuse rules (WordPress-like defaults) ---------------------------
 COMMENTS_MAX_NAME_LENGTH = env_int("COMMENTS_MAX_NAME_LENGTH", 100)

@@ -14,5 +14,6 @@ urlpatterns = [
         name="robots-txt",
     ),
     path("", include("comments.urls")),
+    path("", include("outbox.urls")),
     path("", include("blog.urls")),
 ]
