@@ -41,6 +41,7 @@ from blog.revisions import (
 )
 from blog.services import hashtags_merge
 from comments.moderation import client_ip
+from config.cache import cache_degraded
 
 
 class PostHashtagInline(JoinedRowsInline):
@@ -457,7 +458,16 @@ def throttle_login(login_view):
         if request.method != "POST":
             return login_view(request, extra_context)
         key = _login_throttle_key(request)
-        if cache.get(key, 0) >= LOGIN_MAX_FAILURES:
+        failures = cache.get(key, 0)
+        if cache_degraded():
+            # Fails closed: without the shared counter guesses could not be limited.
+            return HttpResponse(
+                "Signing in is briefly unavailable. Please try again in a minute.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+                headers={"Retry-After": "60"},
+            )
+        if failures >= LOGIN_MAX_FAILURES:
             return HttpResponse(
                 "Too many failed login attempts. Try again in 15 minutes.",
                 status=429,

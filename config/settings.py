@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -228,11 +230,29 @@ LOGGING = {
 # servers; local memory (one process only) is for development and tests.
 
 
+# Seconds a Redis connect or command may take (then it counts as a miss), and how long a
+# process then serves without Redis before trying it again.
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.25"))
+CACHE_RETRY_AFTER = float(os.environ.get("CACHE_RETRY_AFTER", "5"))
+
+
 def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
     """Return a CACHES entry for `redis://…` (or `rediss://…`) or `locmem://[name]`."""
     scheme, _, rest = url.partition("://")
     if scheme in {"redis", "rediss"}:
-        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        cache = {
+            # Errors and timeouts become misses (logged): see config/cache.py.
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                # A frozen Redis costs at most this long, then the page is built without it.
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                # No retries inside redis-py (its default retries three times with back-off).
+                "retry": Retry(NoBackoff(), 0),
+                "RETRY_AFTER": CACHE_RETRY_AFTER,
+            },
+        }
     elif scheme == "locmem":
         cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
     else:
