@@ -41,6 +41,7 @@ from blog.revisions import (
 )
 from blog.services import hashtags_merge
 from comments.moderation import client_ip
+from config.admin_input import BadInputAdminMixin
 from config.cache import cache_degraded
 
 
@@ -127,7 +128,7 @@ def _documents(count: int) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "series",
@@ -320,14 +321,14 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Hashtag)
-class HashtagAdmin(admin.ModelAdmin):
+class HashtagAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     readonly_fields = ["slug"]
@@ -408,7 +409,7 @@ class PaperAdminForm(forms.ModelForm):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(BadInputAdminMixin, admin.ModelAdmin):
     form = PaperAdminForm
     list_display = ["authors", "title", "journal", "published_on", "doi", "pmid"]
     list_filter = ["journal", "epub_ahead_of_print"]

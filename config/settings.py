@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RefuseNulInAdminMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from config.admin_input import BadInputAdminMixin
 from outbox.models import Address, Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "status", "attempts", "next_attempt_at", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["subject"]
@@ -15,7 +16,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["email", "confirmation_sent_at", "confirmed_at"]
     search_fields = ["email"]
     readonly_fields = ["confirmation_sent_at", "confirmed_at"]
