@@ -40,7 +40,7 @@ from blog.revisions import (
     unrecorded_stored_version,
 )
 from blog.services import hashtags_merge
-from comments.moderation import client_ip
+from comments.moderation import client_ip, client_key
 from config.admin_input import BadInputAdminMixin
 from config.cache import cache_degraded
 
@@ -447,7 +447,7 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 
 def _login_throttle_key(request) -> str:
     username = request.POST.get("username", "").strip().lower()
-    digest = hashlib.sha256(f"{client_ip(request)}\n{username}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{client_key(client_ip(request))}\n{username}".encode()).hexdigest()
     return f"admin-login-failures:{digest}"
 
 

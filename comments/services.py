@@ -13,6 +13,7 @@ from comments.moderation import (
     check_duplicate,
     check_flood,
     check_rate_limit,
+    client_key,
     decide_status,
 )
 from comments.notifications import notify_about
@@ -32,6 +33,7 @@ def comment_create(
     source_ref: str = "",
     notify_replies: bool = False,
     ip_address: str | None = None,
+    client_network: str = "",
 ) -> Comment:
     """Add a comment as the last reply to `parent` (or as the post's last thread).
 
@@ -55,6 +57,7 @@ def comment_create(
         source_ref=source_ref,
         notify_replies=notify_replies,
         ip_address=ip_address,
+        client_network=client_network,
     )
     comment.full_clean(exclude=["parent", "post"])
     comment.save()
@@ -189,6 +192,7 @@ def comment_submit(*, submission: Submission) -> Comment:
             created_at=timezone.now(),
             notify_replies=submission.notify_replies and bool(submission.author_email),
             ip_address=submission.ip_address,
+            client_network=client_key(submission.ip_address),
         )
         notify_about(comment, reason=reason)  # queued with the comment, sent by the worker
     return comment
