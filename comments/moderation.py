@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment
@@ -137,6 +138,41 @@ def check_rate_limit(ip_address: str | None) -> None:
         raise CommentRefused(
             "You have posted a lot of comments recently; please try again later.", status=429
         )
+
+
+def lock_submitter(submission: Submission) -> None:
+    """Serialise submissions that the flood and duplicate checks compare with each other.
+
+    Takes a transaction-scoped PostgreSQL advisory lock on the client, on the email and on
+    the duplicate's identity (post, name, email, text), in a fixed order, so that of five
+    identical submissions arriving at once the first is stored and the others, checked
+    only after it commits, are refused. Call inside `transaction.atomic()`, before the
+    checks and before any tree lock. SQLite serialises writers itself (development only).
+    """
+    if connection.vendor != "postgresql":
+        return
+    identities = {
+        f"client:{client_key(submission.ip_address)}",
+        "duplicate:"
+        + "\n".join(
+            [
+                str(submission.post.pk),
+                submission.author_name,
+                submission.author_email.lower(),
+                submission.body,
+            ]
+        ),
+    }
+    if submission.author_email:
+        identities.add(f"email:{submission.author_email.lower()}")
+    keys = sorted(
+        int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True)
+        for identity in identities
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            # The one-key (bigint) lock space, apart from the comment trees' two-key locks.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def check_flood(submission: Submission) -> None:

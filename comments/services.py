@@ -15,6 +15,7 @@ from comments.moderation import (
     check_rate_limit,
     client_key,
     decide_status,
+    lock_submitter,
 )
 from comments.notifications import notify_about
 from comments.trees import lock_tree
@@ -172,16 +173,19 @@ def reply_target(parent: Comment | None) -> Comment | None:
 
 
 def comment_submit(*, submission: Submission) -> Comment:
-    """Apply the abuse rules to a reader's comment, store it, and schedule notifications.
+    """Apply the abuse rules to a reader's comment, store it, and queue its notifications.
 
     Raises CommentRefused when the comment may not be posted at all (rate limit, flood,
-    duplicate); otherwise stores it as published, pending or spam.
+    duplicate); otherwise stores it as published, pending or spam. The flood and duplicate
+    checks run under `lock_submitter`, in the transaction that stores the comment, so
+    simultaneous submissions cannot all pass them.
     """
     check_rate_limit(submission.ip_address)
-    check_flood(submission)
-    check_duplicate(submission)
-    status, reason = decide_status(submission)
     with transaction.atomic():
+        lock_submitter(submission)
+        check_flood(submission)
+        check_duplicate(submission)
+        status, reason = decide_status(submission)
         comment = comment_create(
             post=submission.post,
             parent=reply_target(submission.parent),
