@@ -41,7 +41,7 @@ def _form_page(request, post, form, *, parent=None, status=200, confirm=False):
 def post_comment(request, post_pk):
     """Take a new comment or reply; on any problem show the form again with what was typed."""
     post = get_object_or_404(Post.objects.published().select_related("author"), pk=post_pk)
-    form = CommentForm(request.POST, post=post)
+    form = CommentForm(request.POST, post=post, user=request.user)
     if not form.is_valid():
         return _form_page(request, post, form, parent=form.parent_comment, status=400)
     data = form.cleaned_data
