@@ -91,7 +91,9 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(
                 "The comment you are replying to does not exist on this post.", code="parent"
             )
-        if parent.status != Comment.Status.PUBLISHED:
+        # Readers must be able to see it: published, and nothing pending or spam above it
+        # (a reply there would be hidden with it, and its page could not be found).
+        if not Comment.objects.visible().filter(pk=pk).exists():
             raise forms.ValidationError(
                 "The comment you are replying to is not published, so it cannot take replies.",
                 code="parent",

@@ -70,12 +70,7 @@ def post_comment(request, post_pk):
 
 def reply_form(request, pk):
     """Show the reply form for one comment (the no-JavaScript path of “Reply”)."""
-    parent = get_object_or_404(
-        Comment.objects.select_related("post__author"),
-        pk=pk,
-        status=Comment.Status.PUBLISHED,
-        post__in=Post.objects.published(),
-    )
+    parent = get_object_or_404(Comment.objects.visible().select_related("post__author"), pk=pk)
     form = CommentForm(initial={"parent": parent.pk}, post=parent.post)
     return _form_page(request, parent.post, form, parent=parent)
 
