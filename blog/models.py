@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -220,6 +221,13 @@ class Post(TimeStampedModel):
         unique=True,
         editable=False,
         help_text="Import key of the document this post came from; the importer updates by it.",
+    )
+    # PostgreSQL keeps it (triggers and a GIN index from migration 0004, blog/search.py);
+    # on SQLite the column stays empty and search falls back to matching text.
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Title (A), teaser and cited papers' titles (B), body (C); kept by triggers.",
     )
 
     objects = PostQuerySet.as_manager()

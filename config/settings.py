@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # The stored search vector (blog.Post.search_vector); harmless on SQLite.
+    "django.contrib.postgres",
     "mptt",
     "authors",
     "blog",
@@ -187,6 +189,8 @@ BLOG_TAGLINE = os.environ.get(
     "BLOG_TAGLINE", "Multiple sclerosis research, explained by the people doing it"
 )
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# PostgreSQL cancels a search statement that runs longer than this (milliseconds).
+BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
