@@ -12,8 +12,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -194,6 +192,8 @@ BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health view over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -253,8 +253,6 @@ def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
                 # A frozen Redis costs at most this long, then the page is built without it.
                 "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
                 "socket_timeout": CACHE_SOCKET_TIMEOUT,
-                # No retries inside redis-py (its default retries three times with back-off).
-                "retry": Retry(NoBackoff(), 0),
                 "RETRY_AFTER": CACHE_RETRY_AFTER,
             },
         }
