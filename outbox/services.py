@@ -40,7 +40,11 @@ class SendReport:
     failed: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.sent or self.retrying or self.failed)
+        return bool(self.claimed)
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retrying + self.failed
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

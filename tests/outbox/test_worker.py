@@ -3,18 +3,21 @@ accepts and never answers, one that works. A reader's request never touches any 
 
 import datetime
 import logging
+import os
+import signal
 import time
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
 from outbox.models import Message
-from outbox.services import message_enqueue, messages_send_due
+from outbox.services import SendReport, message_enqueue, messages_send_due
 from tests.smtp_servers import (
     closed_port,
     refusing_smtp,
@@ -171,3 +174,23 @@ def test_every_smtp_mailer_has_a_timeout():
     for name, mailer in live.MAILERS.items():
         if mailer["BACKEND"].endswith("smtp.EmailBackend"):
             assert mailer["OPTIONS"]["timeout"] > 0, name
+
+
+def test_the_worker_loop_survives_a_database_outage_and_stops_on_sigterm(monkeypatch):
+    calls = []
+
+    def flaky(limit):
+        calls.append(limit)
+        if len(calls) == 1:
+            raise OperationalError("the database is restarting")
+        os.kill(os.getpid(), signal.SIGTERM)  # the process manager stops the worker
+        return SendReport(sent=1)
+
+    monkeypatch.setattr("outbox.management.commands.send_outbox.messages_send_due", flaky)
+    monkeypatch.setattr("outbox.management.commands.send_outbox.time.sleep", lambda s: None)
+    before = signal.getsignal(signal.SIGTERM)
+
+    call_command("send_outbox", "--interval", "0", stdout=StringIO())
+
+    assert len(calls) == 2  # it carried on after the outage, then stopped cleanly
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -1,11 +1,15 @@
 """The mail worker: `manage.py send_outbox` (loop) or `send_outbox --once`."""
 
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections, connections
 
 from outbox.services import messages_send_due
+
+logger = logging.getLogger("outbox.services")
 
 
 class Command(BaseCommand):
@@ -20,21 +24,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, once, interval, batch, **options):
         self.stopping = False
-        if not once:
-            signal.signal(signal.SIGTERM, self._stop)
-            signal.signal(signal.SIGINT, self._stop)
-        while True:
-            report = messages_send_due(limit=batch)
-            if report and options["verbosity"] >= 1:
-                self.stdout.write(
-                    self.style.SUCCESS(
-                        f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
-                    )
+        if once:
+            self._send(batch, options["verbosity"])
+            return
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while not self.stopping:
+                close_old_connections()  # as after a request: a broken or old one goes
+                try:
+                    report = self._send(batch, options["verbosity"])
+                except DatabaseError as error:  # the database is down: wait, try again
+                    logger.error("outbox: cannot reach the database: %s", error)
+                    connections.close_all()
+                    report = None
+                # A full batch may mean more are due: go again at once.
+                if not self.stopping and (report is None or report.claimed < batch):
+                    time.sleep(interval)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _send(self, batch, verbosity):
+        report = messages_send_due(limit=batch)
+        if report and verbosity >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
                 )
-            if once or self.stopping:
-                return
-            if not report:  # a full batch may mean more are due: go again at once
-                time.sleep(interval)
+            )
+        return report
 
     def _stop(self, signum, frame):
-        self.stopping = True
+        self.stopping = True  # finish the message in hand, then stop
