@@ -53,6 +53,11 @@ seed: install
 demo-staff: migrate
 	$(BIN)/python manage.py create_demo_staff --site-url http://$(HOST):$(PORT)
 
+## The mail worker: sends queued email (outbox) with timeouts and retries; run beside gunicorn.
+.PHONY: outbox-worker
+outbox-worker: migrate
+	$(BIN)/python manage.py send_outbox
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

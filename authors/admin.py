@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from authors.models import Author
 from authors.services import is_default_author
+from config.admin_input import BadInputAdminMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user", "default_author"]
     search_fields = ["name", "bio"]
     prepopulated_fields = {"slug": ("name",)}

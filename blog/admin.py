@@ -39,7 +39,9 @@ from blog.revisions import (
     unrecorded_stored_version,
 )
 from blog.services import hashtags_merge
-from comments.moderation import client_ip
+from comments.moderation import client_ip, client_key
+from config.admin_input import BadInputAdminMixin
+from config.cache import cache_degraded
 
 
 class PostHashtagInline(JoinedRowsInline):
@@ -125,7 +127,7 @@ def _documents(count: int) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "series",
@@ -344,14 +346,14 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Hashtag)
-class HashtagAdmin(admin.ModelAdmin):
+class HashtagAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     readonly_fields = ["slug"]
@@ -403,7 +405,7 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 
 def _login_throttle_key(request) -> str:
     username = request.POST.get("username", "").strip().lower()
-    digest = hashlib.sha256(f"{client_ip(request)}\n{username}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{client_key(client_ip(request))}\n{username}".encode()).hexdigest()
     return f"admin-login-failures:{digest}"
 
 
@@ -415,7 +417,16 @@ def throttle_login(login_view):
         if request.method != "POST":
             return login_view(request, extra_context)
         key = _login_throttle_key(request)
-        if cache.get(key, 0) >= LOGIN_MAX_FAILURES:
+        failures = cache.get(key, 0)
+        if cache_degraded():
+            # Fails closed: without the shared counter guesses could not be limited.
+            return HttpResponse(
+                "Signing in is briefly unavailable. Please try again in a minute.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+                headers={"Retry-After": "60"},
+            )
+        if failures >= LOGIN_MAX_FAILURES:
             return HttpResponse(
                 "Too many failed login attempts. Try again in 15 minutes.",
                 status=429,

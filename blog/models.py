@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -112,6 +113,13 @@ class Post(TimeStampedModel):
             "Import key: the document's name, or the platform's post id (wp:4, blogger:…); "
             "the importers update by it."
         ),
+    )
+    # PostgreSQL keeps it (triggers and a GIN index from migration 0007, blog/search.py);
+    # on SQLite the column stays empty and search falls back to matching text.
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Title (A), teaser and cited papers (B), body (C); kept by triggers.",
     )
 
     objects = PostQuerySet.as_manager()

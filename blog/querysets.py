@@ -27,18 +27,18 @@ class PostQuerySet(models.QuerySet):
             )
         )
 
+    def listing_rows(self):
+        """The rows a list of posts shows with each post (author, series, hashtags), without
+        the comment count (search counts only the page it shows: blog.search)."""
+        return self.select_related("author", "series").prefetch_related(_hashtags_in_order())
+
     def for_listing(self):
         """Everything a list of posts shows, newest first, in a constant number of queries.
 
         The comment count groups by post, and Django drops Meta.ordering from grouped
         queries, so the order is stated here.
         """
-        return (
-            self.select_related("author", "series")
-            .prefetch_related(_hashtags_in_order())
-            .with_comment_count()
-            .order_by("-published_at", "-pk")
-        )
+        return self.listing_rows().with_comment_count().order_by("-published_at", "-pk")
 
     def before(self, post):
         """Posts published before `post`, the closest first (same time: by primary key)."""

@@ -2,27 +2,23 @@
 authors, journal).
 
 PostgreSQL uses its full-text search (stemmed English, ranked, highlighted by
-`ts_headline`); SQLite, used in development, falls back to matching every word of the
-query with `icontains`, newest first, and highlights in Python. Both return posts ready
-for the list of results (`for_listing()`), each given a `snippet` by `add_snippets()`.
+`ts_headline`) over each post's stored, GIN-indexed `search_vector` (kept by triggers:
+blog migration 0007), so a search costs the same however many comments the matching
+posts have: nothing is joined until the page of results is cut, and then only that page
+gets its snippets (`add_snippets()`) and comment counts (`add_comment_counts()`), one
+query each. Every search statement runs under `time_limit()` (BLOG_SEARCH_TIMEOUT_MS).
+SQLite, used in development, falls back to matching every word of the query with
+`icontains`, newest first, and highlights in Python.
 """
 
 import html
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 
-from django.db import connection
-from django.db.models import (
-    F,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    StringAgg,
-    Subquery,
-    TextField,
-    Value,
-)
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -33,6 +29,11 @@ from blog.models import Citation, Post
 from blog.papers.search import MAX_PAPERS, paper_matches, search_papers
 
 __all__ = ["MAX_PAPERS", "add_snippets", "normalize_query", "search_papers", "search_posts"]
+
+try:
+    from psycopg.errors import QueryCanceled
+except ImportError:  # pragma: no cover - psycopg is a dependency; SQLite never raises it
+    QueryCanceled = ()
 
 # A query longer than this is cut: nobody types more, and it bounds the work per request.
 MAX_QUERY_LENGTH = 200
@@ -73,52 +74,77 @@ def search_posts(query: str) -> QuerySet[Post]:
     return _search_fallback(query)
 
 
-def _paper_titles():
-    """The titles, authors and journals of the papers a post cites, as one string (a
-    subquery per post)."""
-    paper_text = Concat(
-        "paper__title",
-        Value(" "),
-        "paper__authors",
-        Value(" "),
-        "paper__journal",
-        output_field=TextField(),
-    )
-    return Subquery(
-        Citation.objects.filter(post=OuterRef("pk"))
-        .values("post")
-        .annotate(titles=StringAgg(paper_text, delimiter=Value(" ")))
-        .values("titles")
-    )
+def _search_query(query: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    # websearch_to_tsquery accepts any input (quotes, or, -word) and never raises a
+    # syntax error, unlike to_tsquery, so readers' punctuation is harmless.
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def _search_postgresql(query: str) -> QuerySet[Post]:
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
+    from django.contrib.postgres.search import SearchRank
 
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("teaser", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(_paper_titles(), weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
-    # websearch_to_tsquery accepts any input (quotes, or, -word) and never raises a
-    # syntax error, unlike to_tsquery, so readers' punctuation is harmless.
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    search_query = _search_query(query)
     return (
         Post.objects.published()
-        .alias(search=vector)
-        .filter(search=search_query)
-        .for_listing()
+        .filter(search_vector=search_query)
+        .listing_rows()
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+class SearchTimedOut(Exception):
+    """A search statement ran past BLOG_SEARCH_TIMEOUT_MS and was cancelled."""
+
+
+@contextmanager
+def time_limit():
+    """Run the searches inside under PostgreSQL's statement_timeout (SearchTimedOut after).
+
+    The limit is local to a transaction, so they run in one; reads inside a transaction
+    stay on the primary (config/routers.py). No limit on SQLite (development only).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)",
+                    [f"{settings.BLOG_SEARCH_TIMEOUT_MS}ms"],
+                )
+            yield
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            raise SearchTimedOut from error
+        raise
+
+
+def add_comment_counts(posts: Iterable[Post]) -> None:
+    """Give each post of a page of results its `comment_count`, in one query for the page."""
+    posts = list(posts)
+    counts = dict(
+        Post.objects.filter(pk__in=[post.pk for post in posts])
+        .with_comment_count()
+        .values_list("pk", "comment_count")
+    )
+    for post in posts:
+        post.comment_count = counts.get(post.pk, 0)
+
+
+def _headlines(posts: list[Post], query: str) -> dict[int, str]:
+    """Return each post's highlighted snippet from PostgreSQL, in one query for the page."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    return dict(
+        Post.objects.filter(pk__in=[post.pk for post in posts])
         .annotate(
-            rank=SearchRank(vector, search_query),
             snippet_source=SearchHeadline(
                 _without_markers(_snippet_text()),
-                search_query,
+                _search_query(query),
                 config=SEARCH_CONFIG,
                 start_sel=_START,
                 stop_sel=_STOP,
@@ -126,9 +152,9 @@ def _search_postgresql(query: str) -> QuerySet[Post]:
                 min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-            ),
+            )
         )
-        .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", "snippet_source")
     )
 
 
@@ -168,18 +194,20 @@ def _search_fallback(query: str) -> QuerySet[Post]:
             | Q(body__icontains=term)
             | Q(pk__in=cited)
         )
-    return Post.objects.published().filter(matches).for_listing().order_by("-published_at", "-pk")
+    return Post.objects.published().filter(matches).listing_rows().order_by("-published_at", "-pk")
 
 
 def add_snippets(posts: Iterable[Post], query: str) -> None:
     """Give each post of a page of results a `snippet`: safe HTML with matches in <mark>."""
     query = normalize_query(query)
+    posts = list(posts)
     postgresql = connection.vendor == "postgresql"
+    headlines = _headlines(posts, query) if postgresql and posts else {}
     for post in posts:
         if postgresql:
             # ts_headline keeps a character reference whole (one token), and none in the
             # stored HTML stands for one of our markers, so unescaping leaves them ours.
-            marked = html.unescape(post.snippet_source)
+            marked = html.unescape(headlines.get(post.pk) or "")
         else:
             body = post_body_text(post.body, post.body_format)
             marked = _fallback_snippet(f"{post.teaser}\n{body}", _terms(query))

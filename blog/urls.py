@@ -5,10 +5,18 @@ from blog.caching import cached_feed, conditional_on_site
 
 
 class FourDigitYearConverter:
+    """Years 0001 to 9999; `0000` is no year (datetime has none), so the address is not found.
+
+    A ValueError from to_python means "no match" to Django's resolver: 404, never 500.
+    """
+
     regex = "[0-9]{4}"
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        year = int(value)
+        if year < 1:
+            raise ValueError("there is no year 0")
+        return year
 
     def to_url(self, value) -> str:
         return f"{int(value):04d}"

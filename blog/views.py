@@ -135,6 +135,15 @@ class SearchView(PaginatedMixin, ListView):
 
     template_name = "blog/search.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            with search.time_limit():
+                return super().get(request, *args, **kwargs)
+        except search.SearchTimedOut:
+            self.object_list = Post.objects.none()
+            context = self.get_context_data(timed_out=True)
+            return self.render_to_response(context, status=503)
+
     def get_queryset(self):
         self.query = search.normalize_query(self.request.GET.get("q"))
         return search.search_posts(self.query)
@@ -142,9 +151,11 @@ class SearchView(PaginatedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         search.add_snippets(context["object_list"], self.query)
+        search.add_comment_counts(context["object_list"])
         context["query"] = self.query
         if context["page_obj"].number == 1:
-            context["papers"] = search.search_papers(self.query)[: search.MAX_PAPERS]
+            # A list, so the papers are read here, under the search time limit.
+            context["papers"] = list(search.search_papers(self.query)[: search.MAX_PAPERS])
         return context
 
 

@@ -11,6 +11,7 @@ from mptt.admin import MPTTModelAdmin
 from comments.models import Comment
 from comments.moderation import moderation_action
 from comments.services import comments_set_status
+from config.admin_input import BadInputAdminMixin
 
 # The moderation queue shows pending comments first, then spam, then the rest.
 QUEUE_ORDER = Case(
@@ -32,7 +33,7 @@ def _status_action(status: str, label: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(MPTTModelAdmin):
+class CommentAdmin(BadInputAdminMixin, MPTTModelAdmin):
     """The moderation queue: pending first, with bulk approve / spam / remove / restore."""
 
     list_display = ["excerpt", "display_name", "post", "status", "created_at", "on_site"]

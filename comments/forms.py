@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from comments.models import Comment
+from comments.names import invisible_character, is_reserved_name
 
 
 def _refuse_control_characters(value: str, *, allow_newlines: bool) -> str:
@@ -51,14 +52,28 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, post, **kwargs):
+    def __init__(self, *args, post, user=None, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels read as written: "Comment", not "Comment:"
         super().__init__(*args, **kwargs)
         self.post = post
+        self.user = user  # staff may use the authors' names
         self.parent_comment: Comment | None = None
 
     def clean_name(self) -> str:
-        return _refuse_control_characters(self.cleaned_data["name"], allow_newlines=False).strip()
+        name = _refuse_control_characters(self.cleaned_data["name"], allow_newlines=False)
+        if (char := invisible_character(name)) is not None:
+            raise forms.ValidationError(
+                "Names cannot contain invisible or text-direction characters (U+%(code)04X).",
+                code="invisible_character",
+                params={"code": ord(char)},
+            )
+        name = name.strip()
+        if not (self.user and self.user.is_staff) and is_reserved_name(name):
+            raise forms.ValidationError(
+                "That name belongs to one of the blog's authors; please use another.",
+                code="reserved_name",
+            )
+        return name
 
     def clean_body(self) -> str:
         body = _refuse_control_characters(self.cleaned_data["body"], allow_newlines=True)
@@ -76,7 +91,9 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(
                 "The comment you are replying to does not exist on this post.", code="parent"
             )
-        if parent.status != Comment.Status.PUBLISHED:
+        # Readers must be able to see it: published, and nothing pending or spam above it
+        # (a reply there would be hidden with it, and its page could not be found).
+        if not Comment.objects.visible().filter(pk=pk).exists():
             raise forms.ValidationError(
                 "The comment you are replying to is not published, so it cannot take replies.",
                 code="parent",

@@ -39,6 +39,13 @@ class Comment(MPTTModel):
     ip_address = models.GenericIPAddressField(
         null=True, blank=True, editable=False, help_text="Client address, for abuse control."
     )
+    client_network = models.CharField(
+        max_length=50,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="What abuse limits count the poster by: an IPv4 address or an IPv6 /64.",
+    )
     body = models.TextField(help_text="Plain text; paragraphs and line breaks are kept.")
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(
@@ -77,6 +84,8 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
+            # The flood check: this client's comments of the last few seconds.
+            models.Index(fields=["client_network", "created_at"], name="comment_client_recent_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment
@@ -43,21 +44,46 @@ def client_ip(request) -> str | None:
 
     Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is
     the entry that many places from the right; anything further left was written by the
-    client and is ignored (a spoofed header cannot change the answer).
+    client and is ignored (a spoofed header cannot change the answer). When that entry is
+    missing or is not an address (`garbage`, `1.2.3.4, not-an-ip`), the answer is the
+    nearest proxy's own address: every such request then shares one client's limits, so
+    a broken header fails closed rather than escaping the rate limit and flood check.
     """
     proxies = settings.COMMENTS_TRUSTED_PROXY_COUNT
-    candidate = request.META.get("REMOTE_ADDR")
     if proxies > 0:
         forwarded = [
             part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
+        if len(forwarded) >= proxies and (address := _address(forwarded[-proxies])):
+            return address
+    return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _address(text: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
+        return str(ipaddress.ip_address(text)) if text else None
     except ValueError:
         return None
+
+
+UNKNOWN_CLIENT = "unknown"
+
+
+def client_key(ip_address: str | None) -> str:
+    """Return what abuse limits count a client by: an IPv4 address, or an IPv6 /64.
+
+    One IPv6 subscriber gets a whole /64 (2^64 addresses), so counting full addresses
+    would let one person post as many clients. An IPv4 address mapped into IPv6 counts as
+    itself. Clients with no usable address all share one key (fail closed).
+    """
+    if not ip_address:
+        return UNKNOWN_CLIENT
+    address = ipaddress.ip_address(ip_address)
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _contains_any(text: str, keywords: list[str]) -> str:
@@ -91,12 +117,18 @@ def _has_published_before(submission: Submission) -> bool:
 
 
 def check_rate_limit(ip_address: str | None) -> None:
-    """Refuse a client over COMMENTS_RATE_LIMIT comments per window, in the shared cache."""
-    if not ip_address or settings.COMMENTS_RATE_LIMIT <= 0:
+    """Refuse a client over COMMENTS_RATE_LIMIT comments per window, in the shared cache.
+
+    Counted per `client_key` (an IPv6 /64; clients without an address share one count).
+    Without the cache it cannot count and lets the comment through (see config/cache.py):
+    the flood and duplicate checks in the database still hold.
+    """
+    if settings.COMMENTS_RATE_LIMIT <= 0:
         return
     window = settings.COMMENTS_RATE_WINDOW_SECONDS
     bucket = int(timezone.now().timestamp()) // window
-    key = "comments:rate:" + hashlib.sha256(f"{ip_address}:{bucket}".encode()).hexdigest()
+    client = client_key(ip_address)
+    key = "comments:rate:" + hashlib.sha256(f"{client}:{bucket}".encode()).hexdigest()
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -109,6 +141,41 @@ def check_rate_limit(ip_address: str | None) -> None:
         )
 
 
+def lock_submitter(submission: Submission) -> None:
+    """Serialise submissions that the flood and duplicate checks compare with each other.
+
+    Takes a transaction-scoped PostgreSQL advisory lock on the client, on the email and on
+    the duplicate's identity (post, name, email, text), in a fixed order, so that of five
+    identical submissions arriving at once the first is stored and the others, checked
+    only after it commits, are refused. Call inside `transaction.atomic()`, before the
+    checks and before any tree lock. SQLite serialises writers itself (development only).
+    """
+    if connection.vendor != "postgresql":
+        return
+    identities = {
+        f"client:{client_key(submission.ip_address)}",
+        "duplicate:"
+        + "\n".join(
+            [
+                str(submission.post.pk),
+                submission.author_name,
+                submission.author_email.lower(),
+                submission.body,
+            ]
+        ),
+    }
+    if submission.author_email:
+        identities.add(f"email:{submission.author_email.lower()}")
+    keys = sorted(
+        int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True)
+        for identity in identities
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            # The one-key (bigint) lock space, apart from the comment trees' two-key locks.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def check_flood(submission: Submission) -> None:
     """Refuse a second comment from the same client or email within COMMENTS_FLOOD_SECONDS."""
     seconds = settings.COMMENTS_FLOOD_SECONDS
@@ -116,7 +183,7 @@ def check_flood(submission: Submission) -> None:
         return
     since = timezone.now() - datetime.timedelta(seconds=seconds)
     recent = Comment.objects.filter(created_at__gte=since)
-    same_client = submission.ip_address and recent.filter(ip_address=submission.ip_address).exists()
+    same_client = recent.filter(client_network=client_key(submission.ip_address)).exists()
     same_email = (
         submission.author_email
         and recent.filter(author_email__iexact=submission.author_email).exists()

@@ -1,13 +1,19 @@
-"""Emails about comments. Called after the comment's transaction commits."""
+"""Emails about comments, queued in the comment's own transaction (outbox.Message).
+
+The worker (`manage.py send_outbox`) sends them, so the reader's request never waits for
+a mail server. A commenter's text goes only to the post's author, to moderators, and to
+readers who confirmed their address; an unconfirmed address gets one confirmation email
+(outbox.services.address_request_confirmation) and nothing else.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
 from config.site import absolute_url
+from outbox.services import address_request_confirmation, is_confirmed, message_enqueue
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
@@ -43,18 +49,23 @@ def _moderator_emails() -> list[str]:
     )
 
 
-def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
-    """Send the emails a new comment calls for; return them (for the log and the tests)."""
+def notify_about(comment, *, reason: str = "") -> list[dict]:
+    """Queue the emails a new comment calls for; return them (for the log and the tests).
+
+    Call inside the comment's transaction. Runs a few queries, never any network I/O.
+    """
     from comments.models import Comment
 
     post = comment.post
-    messages: list[EmailMessage] = []
+    messages: list[dict] = []
+    if comment.notify_replies and comment.status != Comment.Status.SPAM:
+        address_request_confirmation(email=comment.author_email)
     if comment.status == Comment.Status.PENDING:
         recipients = _moderator_emails()
         if recipients:
             admin_url = _absolute(reverse("admin:comments_comment_change", args=[comment.pk]))
             messages.append(
-                EmailMessage(
+                dict(
                     subject=f"Comment held for moderation on “{post.title}”",
                     body=(
                         f"{comment.display_name} wrote:\n\n{comment.body}\n\n"
@@ -72,7 +83,7 @@ def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
             and author_user.email.lower() != comment.author_email.lower()
         ):
             messages.append(
-                EmailMessage(
+                dict(
                     subject=f"New comment on “{post.title}”",
                     body=f"{comment.display_name} wrote:\n\n{comment.body}\n\nRead it: {link}\n",
                     to=[author_user.email],
@@ -84,12 +95,13 @@ def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
             and parent.notify_replies
             and parent.author_email
             and parent.author_email.lower() != comment.author_email.lower()
+            and is_confirmed(parent.author_email)
         ):
             unsubscribe = _absolute(
                 reverse("comments:unsubscribe", kwargs={"token": unsubscribe_token(parent)})
             )
             messages.append(
-                EmailMessage(
+                dict(
                     subject=f"A reply to your comment on “{post.title}”",
                     body=(
                         f"{comment.display_name} replied to your comment:\n\n{comment.body}\n\n"
@@ -103,5 +115,5 @@ def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
                 )
             )
     for message in messages:
-        message.send()
+        message_enqueue(**message)
     return messages

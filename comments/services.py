@@ -14,7 +14,9 @@ from comments.moderation import (
     check_duplicate,
     check_flood,
     check_rate_limit,
+    client_key,
     decide_status,
+    lock_submitter,
 )
 from comments.notifications import notify_about
 from comments.trees import lock_tree
@@ -35,6 +37,7 @@ def comment_create(
     notify_replies: bool = False,
     ip_address: str | None = None,
     badge: str = "",
+    client_network: str = "",
 ) -> Comment:
     """Add a comment as the last reply to `parent` (or as the post's last thread).
 
@@ -60,6 +63,7 @@ def comment_create(
         notify_replies=notify_replies,
         ip_address=ip_address,
         badge=badge,
+        client_network=client_network,
     )
     comment.full_clean(exclude=["parent", "post"])
     comment.save()
@@ -204,16 +208,19 @@ def reply_target(parent: Comment | None) -> Comment | None:
 
 
 def comment_submit(*, submission: Submission) -> Comment:
-    """Apply the abuse rules to a reader's comment, store it, and schedule notifications.
+    """Apply the abuse rules to a reader's comment, store it, and queue its notifications.
 
     Raises CommentRefused when the comment may not be posted at all (rate limit, flood,
-    duplicate); otherwise stores it as published, pending or spam.
+    duplicate); otherwise stores it as published, pending or spam. The flood and duplicate
+    checks run under `lock_submitter`, in the transaction that stores the comment, so
+    simultaneous submissions cannot all pass them.
     """
     check_rate_limit(submission.ip_address)
-    check_flood(submission)
-    check_duplicate(submission)
-    status, reason = decide_status(submission)
     with transaction.atomic():
+        lock_submitter(submission)
+        check_flood(submission)
+        check_duplicate(submission)
+        status, reason = decide_status(submission)
         comment = comment_create(
             post=submission.post,
             parent=reply_target(submission.parent),
@@ -225,8 +232,9 @@ def comment_submit(*, submission: Submission) -> Comment:
             notify_replies=submission.notify_replies and bool(submission.author_email),
             ip_address=submission.ip_address,
             badge=submission.badge,
+            client_network=client_key(submission.ip_address),
         )
-        transaction.on_commit(lambda: notify_about(comment, reason=reason))
+        notify_about(comment, reason=reason)  # queued with the comment, sent by the worker
     return comment
 
 

@@ -97,7 +97,7 @@ def post_comment(request, post_pk):
     if verdict is Verdict.UNKNOWN and (refusal := _token_refusal(request)) is not None:
         return refusal
     post = get_object_or_404(Post.objects.published().select_related("author"), pk=post_pk)
-    form = CommentForm(request.POST, post=post)
+    form = CommentForm(request.POST, post=post, user=request.user)
     if not form.is_valid():
         return _form_again(request, post, form, status=400)
     data = form.cleaned_data
@@ -129,12 +129,7 @@ def post_comment(request, post_pk):
 
 def reply_form(request, pk):
     """Show the reply form for one comment (the no-JavaScript path of “Reply”)."""
-    parent = get_object_or_404(
-        Comment.objects.select_related("post__author"),
-        pk=pk,
-        status=Comment.Status.PUBLISHED,
-        post__in=Post.objects.published(),
-    )
+    parent = get_object_or_404(Comment.objects.visible().select_related("post__author"), pk=pk)
     form = CommentForm(initial={"parent": parent.pk}, post=parent.post)
     return _form_page(request, parent.post, form, parent=parent)
 

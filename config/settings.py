@@ -77,10 +77,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # The stored search vector (blog.Post.search_vector); harmless on SQLite.
+    "django.contrib.postgres",
     "mptt",
     "authors",
     "blog",
     "comments",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     # Outside all the rest: compresses what they have finished (blog.compression); static
     # files never reach it (WhiteNoise serves its own precompressed copies).
     "blog.compression.CompressionMiddleware",
+    "config.middleware.RefuseNulInAdminMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -192,9 +196,13 @@ BLOG_TAGLINE = os.environ.get(
     "BLOG_TAGLINE", "Multiple sclerosis research, explained by the people doing it"
 )
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# PostgreSQL cancels a search statement that runs longer than this (milliseconds).
+BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health view over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -236,11 +244,27 @@ LOGGING = {
 # servers; local memory (one process only) is for development and tests.
 
 
+# Seconds a Redis connect or command may take (then it counts as a miss), and how long a
+# process then serves without Redis before trying it again.
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.25"))
+CACHE_RETRY_AFTER = float(os.environ.get("CACHE_RETRY_AFTER", "5"))
+
+
 def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
     """Return a CACHES entry for `redis://…` (or `rediss://…`) or `locmem://[name]`."""
     scheme, _, rest = url.partition("://")
     if scheme in {"redis", "rediss"}:
-        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        cache = {
+            # Errors and timeouts become misses (logged): see config/cache.py.
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                # A frozen Redis costs at most this long, then the page is built without it.
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "RETRY_AFTER": CACHE_RETRY_AFTER,
+            },
+        }
     elif scheme == "locmem":
         cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
     else:
@@ -268,6 +292,14 @@ BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.
+# Mail is never sent inside a request: it is queued in the database (outbox.Message) in
+# the transaction that causes it and sent by the worker, `manage.py send_outbox`.
+# Every SMTP mailer gets a timeout: seconds any one connect, read or write may take before
+# the attempt fails (environment EMAIL_TIMEOUT; Django 6.1 refuses the old EMAIL_TIMEOUT
+# setting beside MAILERS, so it is the mailer's `timeout` option).
+email_timeout = env_int("EMAIL_TIMEOUT", 10)
+if email_timeout <= 0:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
 if DEBUG and not os.environ.get("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -280,11 +312,20 @@ else:
                 "username": os.environ.get("EMAIL_USER", ""),
                 "password": os.environ.get("EMAIL_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": email_timeout,
             },
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The worker retries a failed message with exponential back-off from OUTBOX_RETRY_SECONDS
+# (at most an hour apart) and gives up after OUTBOX_MAX_ATTEMPTS; a message a worker
+# claimed is offered again after OUTBOX_CLAIM_SECONDS if that worker died.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 600)
+# How long a link confirming a reader's email address stays valid.
+OUTBOX_CONFIRM_DAYS = env_int("OUTBOX_CONFIRM_DAYS", 30)
 
 # The author of imported pages that name none (no author box, no "By X" sign-off); the
 # author is created on first use (authors.services.author_default).

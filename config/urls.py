@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from blog.sitemaps import sitemaps
+from config.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",
@@ -14,5 +16,6 @@ urlpatterns = [
         name="robots-txt",
     ),
     path("", include("comments.urls")),
+    path("", include("outbox.urls")),
     path("", include("blog.urls")),
 ]

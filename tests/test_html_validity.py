@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
+from outbox.services import confirmation_token
 from tests.factories import PostFactory
 
 VNU = (
@@ -106,6 +107,9 @@ def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path, settings)
         **reader_pages(seed_post),
         "markdown-post": markdown_post.get_absolute_url(),
         "comment-page": seed_post.comments_page_url(2),
+        "email-confirm": reverse(
+            "outbox:confirm", kwargs={"token": confirmation_token("reader@example.org")}
+        ),
     }
     # The post page showing a comment form with errors (reply), and a held comment.
     errors = client.post(

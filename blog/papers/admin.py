@@ -13,6 +13,7 @@ from blog.papers.fill import filled_data
 from blog.papers.forms import LOOKUP_BUTTON, READ_BUTTON, PaperAdminForm
 from blog.papers.models import AbstractSection, Paper
 from blog.papers.paste import PasteError, parse_pasted
+from config.admin_input import BadInputAdminMixin
 
 
 class AbstractSectionInline(admin.StackedInline):
@@ -22,7 +23,7 @@ class AbstractSectionInline(admin.StackedInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(BadInputAdminMixin, admin.ModelAdmin):
     form = PaperAdminForm
     list_display = ["authors", "title", "journal", "published_on", "doi", "pmid"]
     list_filter = ["journal", "epub_ahead_of_print"]

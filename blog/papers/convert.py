@@ -1,6 +1,6 @@
 """Turn a citation's author and page text into the stored people and page fields.
 
-Shared by the importer's writer, the paste box and data migration 0004 (pure: no models).
+Shared by the importer's writer, the paste box and data migration 0005 (pure: no models).
 """
 
 from django.core.exceptions import ValidationError

@@ -165,7 +165,8 @@ def test_spoofed_forwarded_for_does_not_bypass_the_rate_limit(client, seed_post,
         (1, "1.2.3.4, 198.51.100.2", "10.0.0.1", "198.51.100.2"),
         (2, "1.2.3.4, 198.51.100.2, 10.0.0.9", "10.0.0.1", "198.51.100.2"),
         (2, "198.51.100.2", "10.0.0.1", "10.0.0.1"),
-        (1, "not-an-ip", "10.0.0.1", None),
+        # A garbage entry where the client should be: the proxy's own address (fail closed).
+        (1, "not-an-ip", "10.0.0.1", "10.0.0.1"),
     ],
 )
 def test_client_ip_trusts_only_configured_proxies(
