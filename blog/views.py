@@ -122,7 +122,7 @@ class PostDetailView(PostViewMixin, DetailView):
     def get_discussion(self) -> Discussion:
         number = self.kwargs.get("page", 1)
         if self.caching:
-            return self.caching.discussion(self.object, number)
+            return self.caching.discussion(self.object, number, build_discussion)
         return build_discussion(self.object, number, origin_of(self.request))
 
     def get_context_data(self, **kwargs):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
-from blog import discussion as discussion_module
+from blog import views as blog_views
 from blog.importers import decode_document, parse_post_document
 from blog.importers.writer import import_post
 from blog.models import AbstractSection, Citation, Hashtag
@@ -72,13 +72,13 @@ def full_post(**kwargs):
 def discussions_built(monkeypatch):
     """Record the post of every discussion built (i.e. not served from the cache)."""
     built = []
-    real = discussion_module.build_discussion
+    real = blog_views.build_discussion
 
     def spy(post, number, origin):
         built.append((post.pk, number))
         return real(post, number, origin)
 
-    monkeypatch.setattr(discussion_module, "build_discussion", spy)
+    monkeypatch.setattr(blog_views, "build_discussion", spy)
     return built
 
 
@@ -417,7 +417,7 @@ def test_a_stored_page_serves_only_the_post_version_it_was_built_under(client):
     url = post.get_absolute_url()
     client.get(url)
 
-    cache.delete(caching._post_key(post.pk))  # a new post version, the site's unchanged
+    cache.delete(caching.versions.post_key(post.pk))  # a new post version, the site's unchanged
     _, count = queries(client, url)
 
     assert count > 0
