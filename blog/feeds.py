@@ -108,7 +108,7 @@ class AtomAuthorPostFeed(AuthorPostFeed):
 
 
 class PostCommentFeed(Feed):
-    """The newest published comments on one post."""
+    """The newest comments readers see on one post (`Comment.objects.visible()`)."""
 
     def get_object(self, request, year, month, slug):
         return get_object_or_404(
@@ -126,7 +126,7 @@ class PostCommentFeed(Feed):
 
     def items(self, post):
         comments = (
-            Comment.objects.published()
+            Comment.objects.visible()
             .filter(post=post)
             .order_by("-created_at", "-tree_id", "-lft")[:FEED_LENGTH]
         )

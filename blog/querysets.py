@@ -1,6 +1,9 @@
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from comments.models import Comment
 
 
 class PostQuerySet(models.QuerySet):
@@ -18,21 +21,22 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=self.model.Status.DRAFT)
 
     def with_comment_count(self):
-        """Annotate `comment_count`: the published comments readers can see."""
-        from comments.models import Comment
-
+        """Annotate `comment_count`: the comments readers see (`Comment.objects.visible()`),
+        as the post page counts them."""
+        visible = (
+            Comment.objects.visible()
+            .filter(post_id=OuterRef("pk"))
+            .order_by()
+            .values("post_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.annotate(
-            comment_count=Count(
-                "comments", filter=Q(comments__status=Comment.Status.PUBLISHED), distinct=True
-            )
+            comment_count=Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
         )
 
     def for_listing(self):
-        """Everything a list of posts shows, newest first, in a constant number of queries.
-
-        The comment count groups by post, and Django drops Meta.ordering from grouped
-        queries, so the order is stated here.
-        """
+        """Everything a list of posts shows, newest first, in a constant number of queries."""
         return (
             self.select_related("author", "series")
             .prefetch_related(_hashtags_in_order())

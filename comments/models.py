@@ -4,6 +4,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from comments.querysets import CommentManager
 from comments.rendering import render_comment_body
+from comments.visibility import CommentStatus
 
 
 class Comment(MPTTModel):
@@ -13,11 +14,7 @@ class Comment(MPTTModel):
     imported threads and arrival order for new comments.
     """
 
-    class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Pending moderation"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+    Status = CommentStatus  # which statuses readers see: comments.visibility
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
