@@ -1,6 +1,7 @@
 """Writes to comment threads. Every structural change of a tree goes through here."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -113,6 +114,20 @@ def comment_delete(comment: Comment) -> None:
     """Delete a comment and its replies, closing the gap in its tree under the tree's lock."""
     comment = _lock_node(comment)
     comment.delete()
+
+
+@transaction.atomic
+def comments_delete(comments: Iterable[Comment]) -> int:
+    """Delete these comments with their replies, each under its tree's lock; return how
+    many of them were still there (one may go with a reply's deletion of its parent)."""
+    deleted = 0
+    for pk in [comment.pk for comment in comments]:
+        try:
+            comment_delete(Comment(pk=pk))
+        except Comment.DoesNotExist:
+            continue
+        deleted += 1
+    return deleted
 
 
 @transaction.atomic

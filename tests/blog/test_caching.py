@@ -303,7 +303,7 @@ def _status_update(post, comment, admin_client):
 def _admin_action(post, comment, admin_client):
     admin_client.post(
         reverse("admin:comments_comment_changelist"),
-        {"action": "mark_spam", "_selected_action": [comment.pk]},
+        {"action": "spam", "_selected_action": [comment.pk]},
     )
     return "-Watched words"
 
