@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.abstract import TimeStampedModel
 from blog.markup import render_post_body
 from blog.querysets import PostQuerySet
+from core.models import TimeStampedModel
 
 
 class Series(TimeStampedModel):

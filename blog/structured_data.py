@@ -14,8 +14,8 @@ from django.utils.text import Truncator
 from blog.citations import abstract_text, partial_iso_date
 from blog.markup import post_body_text
 from blog.models import Paper, Post
-from blog.text import split_paragraphs
 from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
+from core.text import split_paragraphs
 
 # Inside <script> the HTML parser only looks for "</script"; escaping these three keeps any
 # text (a comment containing </script> or <!--) inside the JSON string where it belongs.

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.rendering import render_comment_body
+from comments.signals import comments_changed
 from comments.trees import find_tree_problems, lock_tree
 
 # About a third of the comments on a busy post answer the post itself; the rest reply.
@@ -305,6 +306,7 @@ def comments_generate(
         if problems:
             raise RuntimeError(f"generated trees are not sound: {problems[0]}")
         type(post).objects.filter(pk=post.pk).update(updated_at=timezone.now())
+        comments_changed.send(sender=Comment, post_ids={post.pk})
     return GeneratedComments(
         count=count,
         roots=roots,

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
-from comments.querysets import CommentManager
+from comments.querysets import CommentManager, published_posts
 from comments.rendering import render_comment_body
 from comments.visibility import CommentStatus
 
@@ -83,3 +83,8 @@ class Comment(MPTTModel):
     @property
     def display_name(self) -> str:
         return self.author_name or "Anonymous"
+
+
+def commentable_posts():
+    """Return the posts readers may see and comment on."""
+    return published_posts(Comment)

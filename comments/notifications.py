@@ -7,6 +7,8 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
+from comments.models import Comment
+
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
@@ -16,8 +18,6 @@ def unsubscribe_token(comment) -> str:
 
 def comment_from_token(token: str, *, max_age_days: int = 365):
     """Return the comment a signed unsubscribe token names, or None if it is not genuine."""
-    from comments.models import Comment
-
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age_days * 86400)
     except signing.BadSignature:
@@ -43,8 +43,6 @@ def _moderator_emails() -> list[str]:
 
 def notify_about(comment, *, reason: str = "") -> list[EmailMessage]:
     """Send the emails a new comment calls for; return them (for the log and the tests)."""
-    from comments.models import Comment
-
     post = comment.post
     messages: list[EmailMessage] = []
     if comment.status == Comment.Status.PENDING:

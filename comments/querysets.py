@@ -6,6 +6,12 @@ from mptt.querysets import TreeQuerySet
 from comments.visibility import HIDING, PLACEHOLDER, READ
 
 
+def published_posts(comment_model):
+    """Return the posts readers may see: the post model's own `published()`, reached
+    through the comment's `post` relation (comments import nothing from the blog)."""
+    return comment_model._meta.get_field("post").related_model.objects.published()
+
+
 class CommentQuerySet(TreeQuerySet):
     def published(self):
         """Comments with the published status, wherever they are: for staff screens.
@@ -28,10 +34,8 @@ class CommentQuerySet(TreeQuerySet):
         )
 
     def on_published_posts(self):
-        """Comments on posts readers may see (the post model's own `published()` rule,
-        reached through the `post` relation: comments import nothing from the blog)."""
-        posts = self.model._meta.get_field("post").related_model.objects.published()
-        return self.filter(post__in=posts)
+        """Comments on posts readers may see (`published_posts`)."""
+        return self.filter(post__in=published_posts(self.model))
 
     def visible(self):
         """Comments readers read and count: published, on a published post, with no

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from blog.caching import posts_changed
 from comments.models import Comment
 from comments.moderation import (
     Submission,
@@ -17,6 +16,7 @@ from comments.moderation import (
     decide_status,
 )
 from comments.notifications import notify_about
+from comments.signals import comments_changed
 from comments.trees import lock_tree
 
 
@@ -222,11 +222,11 @@ def comments_unsubscribe(*, comment: Comment) -> int:
 def comments_set_status(queryset, status: str) -> int:
     """Moderate many comments at once (approve, spam, remove, restore); return how many.
 
-    One UPDATE, which sends no signals, so the posts' cached pages are retired here.
+    One UPDATE, which sends no model signals, so it sends `comments_changed`.
     """
     changing = queryset.exclude(status=status)
     post_ids = set(changing.values_list("post_id", flat=True).distinct())
     count = changing.update(status=status, updated_at=timezone.now())
     if count:
-        posts_changed(post_ids)
+        comments_changed.send(sender=Comment, post_ids=post_ids)
     return count

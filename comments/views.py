@@ -9,9 +9,8 @@ from django.views import csrf
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.models import Post
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, commentable_posts
 from comments.moderation import CommentRefused, Submission, client_ip
 from comments.notifications import comment_from_token
 from comments.services import comment_submit, comments_unsubscribe
@@ -40,7 +39,7 @@ def _form_page(request, post, form, *, parent=None, status=200, confirm=False):
 @require_POST
 def post_comment(request, post_pk):
     """Take a new comment or reply; on any problem show the form again with what was typed."""
-    post = get_object_or_404(Post.objects.published().select_related("author"), pk=post_pk)
+    post = get_object_or_404(commentable_posts().select_related("author"), pk=post_pk)
     form = CommentForm(request.POST, post=post)
     if not form.is_valid():
         return _form_page(request, post, form, parent=form.parent_comment, status=400)
@@ -74,7 +73,7 @@ def reply_form(request, pk):
         Comment.objects.select_related("post__author"),
         pk=pk,
         status=Comment.Status.PUBLISHED,
-        post__in=Post.objects.published(),
+        post__in=commentable_posts(),
     )
     form = CommentForm(initial={"parent": parent.pk}, post=parent.post)
     return _form_page(request, parent.post, form, parent=parent)
@@ -135,7 +134,7 @@ def csrf_failure(request, reason=""):
         and match is not None
         and match.view_name == "comments:post"
     ):
-        post = Post.objects.published().filter(pk=match.kwargs["post_pk"]).first()
+        post = commentable_posts().filter(pk=match.kwargs["post_pk"]).first()
         if post is not None:
             form = CommentForm(request.POST, post=post)
             form.is_valid()  # show what needs correcting, and find the comment replied to

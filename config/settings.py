@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.routers.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,6 +143,8 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[alias]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS.append(alias)
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+# How long a reader who wrote keeps reading from the primary (config.routers).
+DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
