@@ -7,12 +7,12 @@ import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import router
 from django.utils import timezone
 
 from comments.models import Comment
 from comments.rendering import URL
+from core.counters import count_in_window
 
 
 class CommentRefused(Exception):
@@ -105,13 +105,7 @@ def check_rate_limit(ip_address: str | None) -> None:
     window = settings.COMMENTS_RATE_WINDOW_SECONDS
     bucket = int(timezone.now().timestamp()) // window
     key = "comments:rate:" + hashlib.sha256(f"{ip_address}:{bucket}".encode()).hexdigest()
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    if count > settings.COMMENTS_RATE_LIMIT:
+    if count_in_window(key, window) > settings.COMMENTS_RATE_LIMIT:
         raise CommentRefused(
             "You have posted a lot of comments recently; please try again later.", status=429
         )

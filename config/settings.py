@@ -68,7 +68,7 @@ if not DEBUG:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.BlogAdminConfig",  # django.contrib.admin, with the blog's name
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
