@@ -28,7 +28,9 @@ class Comment(MPTTModel):
     ip_address = models.GenericIPAddressField(
         null=True, blank=True, editable=False, help_text="Client address, for abuse control."
     )
-    body = models.TextField(help_text="Plain text; paragraphs and line breaks are kept.")
+    body = models.TextField(
+        max_length=10_000, help_text="Plain text; paragraphs and line breaks are kept."
+    )
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(
         max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True

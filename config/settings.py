@@ -281,6 +281,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Comments: limits and abuse rules (WordPress-like defaults) ---------------------------
+# Field lengths: the model's limits (100, 254, 10,000) are the most; these may lower them.
 COMMENTS_MAX_NAME_LENGTH = env_int("COMMENTS_MAX_NAME_LENGTH", 100)
 COMMENTS_MAX_EMAIL_LENGTH = env_int("COMMENTS_MAX_EMAIL_LENGTH", 100)
 COMMENTS_MAX_BODY_LENGTH = env_int("COMMENTS_MAX_BODY_LENGTH", 10_000)
