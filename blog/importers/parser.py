@@ -14,6 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from blog.hashtags import HASHTAG_NAME
 from blog.importers.document import (
     ImportFormatError,
     ParsedAbstractSection,
@@ -48,8 +49,8 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 TITLE_MAX_LENGTH = 300
 AUTHOR_NAME_MAX_LENGTH = 120
 
-TAG = r"#[A-Za-z][A-Za-z0-9_]*"
-HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z0-9_]*)")
+TAG = rf"#{HASHTAG_NAME}"
+HASHTAG = re.compile(rf"(?<![\w#&])#({HASHTAG_NAME})")
 TRAILING_HASHTAGS = re.compile(rf"(?:^|\s)({TAG}(?:\s+{TAG})*)\s*$")
 # A series is named by a title prefix that is one CamelCase word: "ClinicSpeak:", "#NewsSpeak:".
 SERIES_PREFIX = re.compile(
