@@ -23,7 +23,7 @@ from django.utils import timezone
 from comments.models import Comment
 from comments.rendering import render_comment_body
 from comments.signals import comments_changed
-from comments.trees import find_tree_problems, lock_tree, number_nested_sets
+from comments.trees import NestedSet, find_tree_problems, lock_tree, number_nested_sets
 
 # About a third of the comments on a busy post answer the post itself; the rest reply.
 ROOT_SHARE = 0.3
@@ -151,6 +151,21 @@ def _plan_tree(rng: random.Random, count: int, max_depth: int) -> list[_Node]:
     return nodes
 
 
+def _insert_by_level(nodes: list[_Node], numbers: list[NestedSet], batch_size: int) -> None:
+    """Insert the planned comments one level at a time, so every parent has its key."""
+    by_level: dict[int, list[_Node]] = {}
+    for node in nodes:
+        by_level.setdefault(node.level, []).append(node)
+    for level in sorted(by_level):
+        batch = []
+        for node in by_level[level]:
+            comment, place = node.comment, numbers[node.index]
+            comment.tree_id, comment.lft, comment.rght = place.tree_id, place.lft, place.rght
+            comment.parent_id = node.parent.comment.pk if node.parent else None
+            batch.append(comment)
+        Comment.objects.bulk_create(batch, batch_size=batch_size)
+
+
 class _Writer:
     """Invent commenters and their words, reproducibly from one random generator."""
 
@@ -265,17 +280,7 @@ def comments_generate(
             [node.parent.index if node.parent else None for node in nodes], first_tree_id
         )
         roots = sum(1 for node in nodes if node.parent is None)
-        by_level: dict[int, list[_Node]] = {}
-        for node in nodes:
-            by_level.setdefault(node.level, []).append(node)
-        for level in sorted(by_level):
-            batch = []
-            for node in by_level[level]:
-                comment, place = node.comment, numbers[node.index]
-                comment.tree_id, comment.lft, comment.rght = place.tree_id, place.lft, place.rght
-                comment.parent_id = node.parent.comment.pk if node.parent else None
-                batch.append(comment)
-            Comment.objects.bulk_create(batch, batch_size=batch_size)
+        _insert_by_level(nodes, numbers, batch_size)
         tree_ids = range(first_tree_id, first_tree_id + roots)
         problems = find_tree_problems(
             Comment.objects.filter(tree_id__gte=tree_ids.start, tree_id__lt=tree_ids.stop)

@@ -1,7 +1,9 @@
 """Writes to comment threads. Every structural change of a tree goes through here."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -62,8 +64,25 @@ def comment_create(
     return comment
 
 
+@dataclass(frozen=True)
+class ImportedCommentChanges:
+    """What `comments_sync_imported` did: (position, "added" | "edited" | "removed"),
+    in the order it did them."""
+
+    changes: tuple[tuple[str, str], ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """Count each kind of change, e.g. {"added": 13}; kinds with none are left out."""
+        verbs = Counter(verb for _, verb in self.changes)
+        return {verb: verbs[verb] for verb in ("added", "edited", "removed") if verbs[verb]}
+
+    def descriptions(self) -> list[str]:
+        """Describe each change, e.g. "comment 3.2 added"."""
+        return [f"comment {ref} {verb}" for ref, verb in self.changes]
+
+
 @transaction.atomic
-def comments_sync_imported(*, post, comments) -> list[str]:
+def comments_sync_imported(*, post, comments) -> ImportedCommentChanges:
     """Make the post's imported comments match the document's; return what changed.
 
     Comments are matched by their position in the document (`source_ref`, e.g. "3.2").
@@ -74,7 +93,7 @@ def comments_sync_imported(*, post, comments) -> list[str]:
     """
     existing = {c.source_ref: c for c in Comment.objects.filter(post=post).exclude(source_ref="")}
     by_ref: dict[str, Comment] = {}
-    changes: list[str] = []
+    changes: list[tuple[str, str]] = []
     for parsed in comments:
         comment = existing.get(parsed.ref)
         parent = by_ref[parsed.parent_ref] if parsed.parent_ref else None
@@ -86,7 +105,7 @@ def comments_sync_imported(*, post, comments) -> list[str]:
                 author_name=parsed.author_name,
                 source_ref=parsed.ref,
             )
-            changes.append(f"comment {parsed.ref} added")
+            changes.append((parsed.ref, "added"))
         else:
             wanted = {
                 "body": parsed.body,
@@ -99,14 +118,14 @@ def comments_sync_imported(*, post, comments) -> list[str]:
                     setattr(comment, field, wanted[field])
                 comment.full_clean(exclude=["parent", "post"])
                 comment.save()
-                changes.append(f"comment {parsed.ref} edited")
+                changes.append((parsed.ref, "edited"))
         by_ref[parsed.ref] = comment
     for ref, comment in existing.items():
         if ref not in by_ref and comment.status != Comment.Status.REMOVED:
             comment.status = Comment.Status.REMOVED
             comment.save(update_fields=["status", "body_html", "updated_at"])
-            changes.append(f"comment {ref} removed")
-    return changes
+            changes.append((ref, "removed"))
+    return ImportedCommentChanges(tuple(changes))
 
 
 @transaction.atomic

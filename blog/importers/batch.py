@@ -8,8 +8,6 @@ rolled back, so it reports exactly what a real run would change.
 
 import contextlib
 import datetime
-import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -21,9 +19,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from blog.importers.document import ImportFormatError
 from blog.importers.parser import decode_document, parse_post_document
 from blog.importers.writer import CREATED, ImportResult, import_post
-
-# How comments_sync_imported reports a comment: "comment 3.2 added".
-COMMENT_CHANGE = re.compile(r"^comment \S+ (?P<verb>added|edited|removed)$")
 
 
 @dataclass(frozen=True)
@@ -61,17 +56,12 @@ class DocumentOutcome:
     @property
     def post_changes(self) -> list[str]:
         """Return the changes other than comments, e.g. "post title changed"."""
-        changes = self.result.changes if self.result else []
-        return [change for change in changes if not COMMENT_CHANGE.match(change)]
+        return self.result.post_changes if self.result else []
 
     @property
     def comment_changes(self) -> dict[str, int]:
         """Count the comments added, edited and removed, e.g. {"added": 13}."""
-        changes = self.result.changes if self.result else []
-        verbs = Counter(
-            match["verb"] for change in changes if (match := COMMENT_CHANGE.match(change))
-        )
-        return {verb: verbs[verb] for verb in ("added", "edited", "removed") if verbs[verb]}
+        return self.result.comment_changes if self.result else {}
 
 
 class _RollBack(Exception):

@@ -39,7 +39,9 @@ PAPER_FIELDS = PAPER_CITATION_FIELDS
 class ImportResult:
     post: Post
     action: str  # "created", "updated" or "unchanged"
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # everything, comments last
+    post_changes: list[str] = field(default_factory=list)  # all but the comments
+    comment_changes: dict[str, int] = field(default_factory=dict)  # e.g. {"added": 13}
 
 
 def _check(instance, line: int, *, exclude: list[str] | None = None) -> None:
@@ -174,7 +176,9 @@ def import_post(
     inline = tuple(HASHTAG.findall(parsed.body))
     _set_hashtags(post, _dedupe([*parsed.hashtags, *inline]), changes)
     _set_papers(post, parsed.papers, changes)
-    changes.extend(comments_sync_imported(post=post, comments=parsed.comments))
+    post_changes = list(changes)
+    comment_changes = comments_sync_imported(post=post, comments=parsed.comments)
+    changes.extend(comment_changes.descriptions())
     record_post_revision(post, user=user, origin=ORIGIN_IMPORT, before=before)
 
     if action == UPDATED and not changes:
@@ -185,7 +189,7 @@ def import_post(
         # at once (the post part of a page is never cached), and retiring this post
         # retires the site version their ETags include.
         posts_changed([post.pk])
-    return ImportResult(post=post, action=action, changes=changes)
+    return ImportResult(post, action, changes, post_changes, comment_changes.counts())
 
 
 def _local_midnight(date: datetime.date) -> datetime.datetime:
