@@ -39,17 +39,17 @@ class PostQuerySet(models.QuerySet):
         """Everything a list of posts shows, newest first, in a constant number of queries."""
         return (
             self.select_related("author", "series")
-            .prefetch_related(_hashtags_in_order())
+            .prefetch_related(_hashtags_in_order(self.model))
             .with_comment_count()
             .order_by("-published_at", "-pk")
         )
 
     def for_detail(self):
         """Everything the post page shows except the thread, in a constant number of queries."""
-        from blog.models import Citation
-
+        # The models are reached through the relations: blog.models imports this module.
+        Citation = self.model.citations.rel.related_model
         return self.select_related("author", "series").prefetch_related(
-            _hashtags_in_order(),
+            _hashtags_in_order(self.model),
             Prefetch(
                 "citations",
                 queryset=Citation.objects.select_related("paper").prefetch_related(
@@ -59,8 +59,7 @@ class PostQuerySet(models.QuerySet):
         )
 
 
-def _hashtags_in_order() -> Prefetch:
+def _hashtags_in_order(post_model) -> Prefetch:
     """Prefetch a post's hashtag links with their hashtags, in one query."""
-    from blog.models import PostHashtag
-
-    return Prefetch("post_hashtags", queryset=PostHashtag.objects.select_related("hashtag"))
+    links = post_model.post_hashtags.rel.related_model.objects.select_related("hashtag")
+    return Prefetch("post_hashtags", queryset=links)
