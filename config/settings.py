@@ -254,7 +254,7 @@ CACHE_URL = (
 )
 # Lets several sites (or a benchmark) share one Redis without reading each other's keys.
 CACHES = {"default": cache_from_url(CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""))}
-# Cached pages and fragments are keyed by version tokens (blog/caching.py), so a change
+# Cached pages and fragments are keyed by version tokens (blog/caching/), so a change
 # retires them at once; this only bounds how long unused entries stay (seconds).
 BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
 # How long a shared cache (a CDN) may serve a page to readers without cookies (s-maxage).

@@ -1,4 +1,4 @@
-"""Caching and conditional GET (blog/caching.py): what is cached, what retires it, and
+"""Caching and conditional GET (blog/caching/): what is cached, what retires it, and
 what every reader is told about keeping pages.
 
 Counts below are per request. A warm cache means the versions, the slug's post, the
