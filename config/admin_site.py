@@ -39,8 +39,6 @@ class BlogAdminSite(admin.AdminSite):
     def site_title(self) -> str:
         return f"{settings.BLOG_NAME} admin"
 
-    index_title = "Posts, papers and comments"
-
     def login(self, request, extra_context=None):
         """Refuse a login after too many failures for this address and username."""
         if request.method != "POST":
