@@ -562,6 +562,19 @@ def test_a_changed_comment_changes_the_etag(client):
     assert "After" in response.content.decode()
 
 
+def test_generated_comments_retire_the_page_through_the_comments_signal(client):
+    from comments.generator import comments_generate
+
+    post = full_post()
+    old = etag(client, post)
+
+    comments_generate(post=post, count=3, seed=1)  # bulk inserts: no model signals
+
+    response = client.get(post.get_absolute_url(), headers={"if_none_match": old})
+    assert response.status_code == 200
+    assert "3 comments" in response.content.decode()
+
+
 def test_each_comment_page_has_its_own_etag(client, settings):
     settings.COMMENTS_PER_PAGE = 5
     post = full_post()
