@@ -28,7 +28,7 @@ from blog.models import (
 )
 from blog.revisions import ORIGIN_IMPORT, record_post_revision, unrecorded_stored_version
 from comments.models import Comment
-from comments.services import comments_sync_imported
+from comments.services import ImportedCommentChanges, comments_sync_imported
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -39,9 +39,18 @@ PAPER_FIELDS = PAPER_CITATION_FIELDS
 class ImportResult:
     post: Post
     action: str  # "created", "updated" or "unchanged"
-    changes: list[str] = field(default_factory=list)  # everything, comments last
-    post_changes: list[str] = field(default_factory=list)  # all but the comments
-    comment_changes: dict[str, int] = field(default_factory=dict)  # e.g. {"added": 13}
+    post_changes: list[str] = field(default_factory=list)  # e.g. "post title changed"
+    comments: ImportedCommentChanges = field(default_factory=ImportedCommentChanges)
+
+    @property
+    def changes(self) -> list[str]:
+        """Describe every change, the post's first, then its comments'."""
+        return [*self.post_changes, *self.comments.descriptions()]
+
+    @property
+    def comment_changes(self) -> dict[str, int]:
+        """Count the comments added, edited and removed, e.g. {"added": 13}."""
+        return self.comments.counts()
 
 
 def _check(instance, line: int, *, exclude: list[str] | None = None) -> None:
@@ -176,20 +185,18 @@ def import_post(
     inline = tuple(HASHTAG.findall(parsed.body))
     _set_hashtags(post, _dedupe([*parsed.hashtags, *inline]), changes)
     _set_papers(post, parsed.papers, changes)
-    post_changes = list(changes)
-    comment_changes = comments_sync_imported(post=post, comments=parsed.comments)
-    changes.extend(comment_changes.descriptions())
+    comments = comments_sync_imported(post=post, comments=parsed.comments)
     record_post_revision(post, user=user, origin=ORIGIN_IMPORT, before=before)
 
-    if action == UPDATED and not changes:
+    if action == UPDATED and not (changes or comments.changes):
         action = UNCHANGED
-    if changes:
+    if changes or comments.changes:
         # Saves retire cached pages themselves (blog.signals); bulk inserts (links,
         # abstracts) do not. Other posts citing a paper whose abstract changed show it
         # at once (the post part of a page is never cached), and retiring this post
         # retires the site version their ETags include.
         posts_changed([post.pk])
-    return ImportResult(post, action, changes, post_changes, comment_changes.counts())
+    return ImportResult(post, action, changes, comments)
 
 
 def _local_midnight(date: datetime.date) -> datetime.datetime:
