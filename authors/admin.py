@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from authors.models import Author
 from authors.services import is_default_author
-from config.admin_input import BadInputAdminMixin
+from core.admin_input import BadInputAdminMixin
 
 
 @admin.register(Author)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from blog.abstract import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class Author(TimeStampedModel):

@@ -6,22 +6,20 @@ configured the developer's database).
 """
 
 import argparse
-import datetime
-import importlib.metadata
 import json
 import os
-import platform
 import runpy
 import secrets
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import load, report, server
+from bench.describe import describe_machine, describe_method
 from bench.scratch import ScratchDatabase, ScratchError
+from bench.throughput import throughput
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SIZES = (0, 10, 100, 1_000, 10_000)
@@ -141,17 +139,6 @@ def environment(args, scratch: ScratchDatabase, workdir: Path, cache_url: str) -
     return env
 
 
-def git_commit() -> str:
-    def git(*command: str) -> str:
-        done = subprocess.run(
-            ["git", *command], cwd=BASE_DIR, capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
-
-
 def gunicorn_shape(env: dict[str, str]) -> tuple[int, int]:
     """Workers and threads config/gunicorn.py gives in this environment."""
     saved = dict(os.environ)
@@ -232,10 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> report.Run:
-    import django
-    from django.core.cache import cache
-    from django.db import connection
-
+    """Build the posts, time them in process and under load, and describe the run."""
     from bench import dataset, inprocess
 
     source = dataset.prepare(log)
@@ -250,50 +234,20 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
     workers, threads = gunicorn_shape(env)
     run = report.Run(machine={}, method={})
 
-    log("in process: hello view")
-    run.timings.append(measurer.get("hello", "hello view (framework ceiling)", HELLO))
-    for size in sizes:
-        path = posts[size].get_absolute_url()
-        log(f"in process: post page with {size:,} comments")
-        run.timings.append(
-            measurer.get(
-                f"post-cold-{size}",
-                f"post page, {size:,} comments, cold",
-                path,
-                cold=True,
-                size=size,
-            )
-        )
-        run.timings.append(
-            measurer.get(
-                f"post-cached-{size}",
-                f"post page, {size:,} comments, warm",
-                path,
-                size=size,
-            )
-        )
-        run.timings.append(
-            measurer.get(
-                f"post-shell-{size}",
-                f"post page, {size:,} comments, warm, reader with cookies",
-                path,
-                headers={"Cookie": "theme=dark"},
-                size=size,
-            )
-        )
-    log(f"in process: conditional GET at {reference:,} comments")
-    run.timings.append(
-        measurer.conditional(
-            f"conditional-{reference}",
-            f"conditional GET, {reference:,} comments",
-            posts[reference].get_absolute_url(),
-            size=reference,
-        )
-    )
+    run.timings += page_timings(measurer, posts, reference)
 
     if load_tool != "none":
         run.throughputs = throughput(
-            args, env, workdir, load_tool, posts, reference, largest, workers * threads
+            args,
+            env,
+            workdir,
+            load_tool,
+            posts,
+            reference,
+            largest,
+            workers * threads,
+            hello=HELLO,
+            log=log,
         )
 
     # Inserts last: every page above was measured with exactly its number of comments.
@@ -302,94 +256,9 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
         run.timings.append(measurer.reply_insert(posts[size], size=size))
 
     load_end = server.load_average()
-    cores = os.cpu_count() or 1
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
-    if scratch.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-        database = f"PostgreSQL {version} (scratch database {scratch.name}, dropped after)"
-    else:
-        import sqlite3
-
-        database = f"SQLite {sqlite3.sqlite_version} (scratch file under {workdir})"
-    if cache_url.startswith("redis"):
-        client = cache._cache.get_client(None)
-        cache_text = (
-            f"Redis {client.info('server')['redis_version']} at {cache_url} "
-            f"(keys under this run's prefix only)"
-        )
-    else:
-        cache_text = "local memory (one per process)"
-    run.machine = {
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": git_commit(),
-        "CPU": f"{server.cpu_model()}, {cores} cores ({usable} usable by this run)",
-        "RAM": f"{server.machine_memory_kib() / 1024 / 1024:.1f} GiB",
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "Django": django.get_version(),
-        "gunicorn": importlib.metadata.version("gunicorn"),
-        "whitenoise": importlib.metadata.version("whitenoise"),
-        "load tool": {"wrk": f"wrk {load.wrk_version()}", "python": "Python client"}.get(
-            load_tool, "none"
-        ),
-        "database": database,
-        "cache": cache_text,
-        "load average": (
-            f"{load_start[0]:.2f} at the start, {load_end[0]:.2f} at the end (1-minute)"
-        ),
-    }
-    run.method = {
-        "settings": (
-            "production (DJANGO_DEBUG=false; config.bench_settings adds only /bench/hello/ "
-            "and in-memory email), persistent database connections (CONN_MAX_AGE 60)"
-        ),
-        "data": (
-            f"the seed post imported, then one copy of it per size ({', '.join(map(str, sizes))}"
-            f" comments) filled by generate_comments (seed {args.seed})"
-        ),
-        "in process": (
-            f"django.test.Client over HTTPS through the full middleware stack; "
-            f"{args.warmup} warm-up request(s), then {args.repeat} timed (fewer once a row "
-            f"takes over {args.budget:g} s, at least 5); median and p90; queries counted "
-            f"on one more request"
-        ),
-        "cold": "the cache is emptied before every request",
-        "warm": (
-            "the same request again and again, so whatever the site caches is cached (a "
-            "reader without cookies gets the whole page from the cache)"
-        ),
-        "warm, reader with cookies": (
-            "the same, with a harmless cookie: the page is built around the cached "
-            "discussion and sidebar"
-        ),
-        "conditional GET": (
-            "sends back the ETag (If-None-Match) and Last-Modified (If-Modified-Since) of an "
-            "earlier answer; the status column shows what the site answered"
-        ),
-        "reply insert": (
-            "comment_submit (the service behind the comment form, abuse rules included): a "
-            "reply to a random published comment, committed; after all page measurements"
-        ),
-        "throughput": (
-            f"gunicorn -c config/gunicorn.py: {workers} workers x {threads} threads, preload, "
-            f"access log off; "
-            + (
-                f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration:g}s"
-                if load_tool == "wrk"
-                else f"{args.connections} Python connections for {args.duration:g} s"
-            )
-            + " with X-Forwarded-Proto: https, against 127.0.0.1, after a warm-up of one "
-            "request per server thread; a slow page runs longer (three rounds of all the "
-            "connections at its warm-up speed, up to 120 s); each run starts once the "
-            "workers are idle; latency columns are the load tool's p50 and p90; the "
-            "largest post runs last and peak RSS is the largest VmHWM among the workers "
-            "after it"
-            if load_tool != "none"
-            else "not measured (--load-tool none)"
-        ),
-    }
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    run.machine = describe_machine(scratch, workdir, cache_url, load_tool, (load_start, load_end))
+    run.method = describe_method(args, load_tool, sizes, workers, threads)
     if load_start[0] >= 0.5 * usable or load_end[0] >= 0.5 * usable:
         run.notes.append(
             f"Busy machine: load average {load_start[0]:.1f} at the start and "
@@ -402,104 +271,50 @@ def measure(args, env, workdir, load_tool, scratch, cache_url, load_start) -> re
     return run
 
 
-def generate_load(args, tool: str, url: str, headers: dict, duration: float) -> load.LoadResult:
-    if tool == "wrk":
-        return load.run_wrk(
-            url,
-            headers=headers,
-            duration=duration,
-            connections=args.connections,
-            threads=args.wrk_threads,
+def page_timings(measurer, posts: dict, reference: int) -> list:
+    """Time the hello view, each post page cold, warm and with cookies, and a conditional
+    GET of the reference post, in process."""
+    timings = []
+    sizes = sorted(posts)
+    log("in process: hello view")
+    timings.append(measurer.get("hello", "hello view (framework ceiling)", HELLO))
+    for size in sizes:
+        path = posts[size].get_absolute_url()
+        log(f"in process: post page with {size:,} comments")
+        timings.append(
+            measurer.get(
+                f"post-cold-{size}",
+                f"post page, {size:,} comments, cold",
+                path,
+                cold=True,
+                size=size,
+            )
         )
-    return load.run_python_client(
-        url, headers=headers, duration=duration, connections=args.connections
+        timings.append(
+            measurer.get(
+                f"post-cached-{size}",
+                f"post page, {size:,} comments, warm",
+                path,
+                size=size,
+            )
+        )
+        timings.append(
+            measurer.get(
+                f"post-shell-{size}",
+                f"post page, {size:,} comments, warm, reader with cookies",
+                path,
+                headers={"Cookie": "theme=dark"},
+                size=size,
+            )
+        )
+    log(f"in process: conditional GET at {reference:,} comments")
+    timings.append(
+        measurer.conditional(
+            f"conditional-{reference}",
+            f"conditional GET, {reference:,} comments",
+            posts[reference].get_absolute_url(),
+            size=reference,
+        )
     )
 
-
-def throughput(args, env, workdir, load_tool, posts, reference, largest, slots: int):
-    """Serve the scratch site with gunicorn and load it; the largest post goes last.
-
-    `slots` is how many requests the server works on at once (workers times threads).
-    """
-    results = []
-    with server.Gunicorn(env, workdir / "gunicorn.log", HELLO) as gunicorn:
-        pids = gunicorn.worker_pids()
-        log(f"gunicorn on port {gunicorn.port}, workers {pids}")
-        reference_path = posts[reference].get_absolute_url()
-        status, headers, _ = server.fetch(gunicorn.port, reference_path)
-        validators = {}
-        if "ETag" in headers:
-            validators["If-None-Match"] = headers["ETag"]
-        if "Last-Modified" in headers:
-            validators["If-Modified-Since"] = headers["Last-Modified"]
-        runs = [
-            ("hello", "gunicorn: hello view", HELLO, {}),
-            (
-                f"post-cached-{reference}",
-                f"gunicorn: post page, {reference:,} comments, warm",
-                reference_path,
-                {},
-            ),
-            (
-                f"conditional-{reference}",
-                f"gunicorn: conditional GET, {reference:,} comments",
-                reference_path,
-                validators,
-            ),
-            (
-                f"post-{largest}",
-                f"gunicorn: post page, {largest:,} comments",
-                posts[largest].get_absolute_url(),
-                {},
-            ),
-        ]
-        for key, label, path, extra in runs:
-            heavy = key == f"post-{largest}"
-            if heavy:
-                before = {pid: server.memory_kib(pid)["VmHWM"] for pid in gunicorn.worker_pids()}
-            status, _, _ = server.fetch(gunicorn.port, path, extra)
-            url, headers = gunicorn.url(path), {**server.HTTPS, **extra}
-            # Warm-up: as many requests as the server has threads, each waited for, so
-            # every worker has compiled its templates and opened its connections.
-            batch = load.complete_requests(url, headers=headers, count=slots, concurrency=slots)
-            # A slow page gets a longer run: at least three rounds of all the connections.
-            rounds = 3 * batch * max(1.0, args.connections / slots)
-            duration = round(min(load.MAX_DURATION, max(args.duration, rounds)), 1)
-            if load_tool == "wrk":
-                duration = max(1, round(duration))  # wrk takes whole seconds
-            log(f"load: {label} ({load_tool}, {duration:g} s)")
-            result = generate_load(args, load_tool, url, headers, duration)
-            row = report.Throughput(
-                key=key,
-                label=label,
-                tool=result.tool,
-                requests_per_second=result.requests_per_second,
-                completed=result.completed,
-                errors=result.errors,
-                status=status,
-                latency_p50_ms=result.latency_p50_ms,
-                latency_p90_ms=result.latency_p90_ms,
-            )
-            notes = []
-            if key.startswith("conditional-") and not validators:
-                notes.append("the site sent no ETag or Last-Modified: plain GETs")
-            if duration > args.duration:
-                notes.append(f"a slow page: run for {duration:g} s instead of {args.duration:g}")
-            if heavy:
-                after = {pid: server.memory_kib(pid)["VmHWM"] for pid in gunicorn.worker_pids()}
-                row.peak_rss_kib = max(after.values())
-                row.rss_before_kib = max(before.values())
-                notes.append(
-                    f"peak RSS (VmHWM) per worker {row.rss_before_kib / 1024:.0f} MiB before "
-                    f"this page was served, {row.peak_rss_kib / 1024:.0f} MiB after "
-                    f"({len(after)} workers, {sum(after.values()) / 1024:.0f} MiB together)"
-                )
-            if result.errors:
-                notes.append(f"{result.errors} errors or non-2xx/3xx answers")
-            if not result.completed:
-                notes.append(f"no request completed in {duration:g} s")
-            row.note = "; ".join(notes)
-            results.append(row)
-            # The load tool stops at its deadline; requests it gave up on still run.
-            server.wait_until_idle(gunicorn.worker_pids())
-    return results
+    return timings

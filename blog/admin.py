@@ -1,15 +1,12 @@
 import functools
-import hashlib
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from blog.admin_inlines import JoinedRowsInline
-from blog.forms import PostImportForm
+from blog.forms import HashtagMergeForm, PostImportForm, RevisionCompareForm, TextareaField
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
     Citation,
@@ -39,9 +36,7 @@ from blog.revisions import (
     unrecorded_stored_version,
 )
 from blog.services import hashtags_merge
-from comments.moderation import client_ip, client_key
-from config.admin_input import BadInputAdminMixin
-from config.cache import cache_degraded
+from core.admin_input import BadInputAdminMixin
 
 
 class PostHashtagInline(JoinedRowsInline):
@@ -56,48 +51,6 @@ class CitationInline(JoinedRowsInline):
     extra = 0
     autocomplete_fields = ["paper"]
     ordering = ["position"]
-
-
-class TextareaField(forms.CharField):
-    """Text whose lines end in LF, as imported documents have them.
-
-    Browsers submit textareas with CRLF; without this every save would rewrite the text
-    (and the admin log would report a change nobody made).
-    """
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n") if value else value
-
-
-class RevisionCompareForm(forms.Form):
-    """Pick another version of the post to compare a version with."""
-
-    compare = forms.TypedChoiceField(label="Compare with version", coerce=int)
-
-    def __init__(self, *args, numbers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["compare"].choices = [(number, f"Version {number}") for number in numbers]
-
-
-class HashtagMergeForm(forms.Form):
-    """Pick the hashtag to keep among those selected for a merge."""
-
-    target = forms.ModelChoiceField(
-        label="Keep this hashtag",
-        queryset=Hashtag.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        help_text="The others are merged into it and deleted.",
-    )
-
-    def __init__(self, *args, tags, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["target"]
-        field.queryset = tags  # annotated with post_count
-        field.label_from_instance = lambda tag: (
-            f"{tag} ({tag.post_count} {'post' if tag.post_count == 1 else 'posts'})"
-        )
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -395,64 +348,8 @@ class HashtagAdmin(BadInputAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/blog/hashtag/merge_confirmation.html", context)
 
 
-# --- Login throttling ----------------------------------------------------------------
-# Guessing passwords through the admin login is slowed down: after LOGIN_MAX_FAILURES
-# failed attempts for one username from one address, further attempts are refused for
-# LOGIN_WINDOW_SECONDS. Counted in the shared cache, like the comment rate limit.
-LOGIN_MAX_FAILURES = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
-
-
-def _login_throttle_key(request) -> str:
-    username = request.POST.get("username", "").strip().lower()
-    digest = hashlib.sha256(f"{client_key(client_ip(request))}\n{username}".encode()).hexdigest()
-    return f"admin-login-failures:{digest}"
-
-
-def throttle_login(login_view):
-    """Wrap the admin login view so repeated failures for one IP and username are refused."""
-
-    @functools.wraps(login_view)
-    def view(request, extra_context=None):
-        if request.method != "POST":
-            return login_view(request, extra_context)
-        key = _login_throttle_key(request)
-        failures = cache.get(key, 0)
-        if cache_degraded():
-            # Fails closed: without the shared counter guesses could not be limited.
-            return HttpResponse(
-                "Signing in is briefly unavailable. Please try again in a minute.",
-                status=503,
-                content_type="text/plain; charset=utf-8",
-                headers={"Retry-After": "60"},
-            )
-        if failures >= LOGIN_MAX_FAILURES:
-            return HttpResponse(
-                "Too many failed login attempts. Try again in 15 minutes.",
-                status=429,
-                content_type="text/plain; charset=utf-8",
-                headers={"Retry-After": str(LOGIN_WINDOW_SECONDS)},
-            )
-        response = login_view(request, extra_context)
-        if request.user.is_authenticated:
-            cache.delete(key)
-        else:
-            # add() starts the window on the first failure; incr() does not extend it.
-            cache.add(key, 0, LOGIN_WINDOW_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.set(key, 1, LOGIN_WINDOW_SECONDS)
-        return response
-
-    return view
-
-
-admin.site.login = throttle_login(admin.site.login)
-
-
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ("title",)}

@@ -1,7 +1,7 @@
 """RSS and Atom feeds: the whole blog, one hashtag, one author, and one post's comments.
 
 Every item carries its full sanitised HTML beside a short summary (`blog.feed_formats`);
-every id and link is absolute from SITE_URL (`config.site`), never from the request, so a
+every id and link is absolute from SITE_URL (`core.site`), never from the request, so a
 feed reads the same whichever host name it was fetched by. Ids: a post's is its
 canonical URL, a comment's its permalink (`/comments/<pk>/`), a feed's its own URL.
 """
@@ -17,7 +17,7 @@ from blog.feed_formats import FullTextAtomFeed, FullTextRssFeed
 from blog.models import Hashtag, Post
 from blog.structured_data import post_description
 from comments.models import Comment
-from config.site import absolute_url
+from core.site import absolute_url
 
 FEED_LENGTH = 20
 COMMENT_SUMMARY_LENGTH = 200
@@ -158,7 +158,8 @@ class AtomAuthorPostFeed(AuthorPostFeed):
 
 
 class PostCommentFeed(SiteFeed):
-    """The newest published comments on one post, each saying what it replies to.
+    """The newest comments readers see on one post (`Comment.objects.visible()`), each
+    saying what it replies to.
 
     A comment's id is its permalink; its `thr:in-reply-to` (Atom) names its parent
     comment's id, or for a top-level comment the post's id in the site feed.
@@ -185,7 +186,7 @@ class PostCommentFeed(SiteFeed):
 
     def items(self, post):
         comments = (
-            Comment.objects.published()
+            Comment.objects.visible()
             .filter(post=post)
             .order_by("-created_at", "-tree_id", "-lft")[:FEED_LENGTH]
         )

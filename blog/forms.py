@@ -1,4 +1,4 @@
-"""Forms for staff pages outside the generated admin forms."""
+"""Forms for staff pages: the import upload, and the admin's own fields and pickers."""
 
 from pathlib import PurePath
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from blog.importers.batch import SourceDocument, parse_published
+from blog.models import Hashtag
 
 # A post document is a page of text; the seed is about 20 KB.
 DOCUMENT_MAX_BYTES = 1024 * 1024
@@ -117,3 +118,45 @@ class PostImportForm(forms.Form):
                 "Enter a date such as 2014-10-14, or a date and time such as 2014-10-14 09:30.",
                 code="invalid",
             ) from None
+
+
+class TextareaField(forms.CharField):
+    """Text whose lines end in LF, as imported documents have them.
+
+    Browsers submit textareas with CRLF; without this every save would rewrite the text
+    (and the admin log would report a change nobody made).
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+class RevisionCompareForm(forms.Form):
+    """Pick another version of the post to compare a version with."""
+
+    compare = forms.TypedChoiceField(label="Compare with version", coerce=int)
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compare"].choices = [(number, f"Version {number}") for number in numbers]
+
+
+class HashtagMergeForm(forms.Form):
+    """Pick the hashtag to keep among those selected for a merge."""
+
+    target = forms.ModelChoiceField(
+        label="Keep this hashtag",
+        queryset=Hashtag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="The others are merged into it and deleted.",
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        field.queryset = tags  # annotated with post_count
+        field.label_from_instance = lambda tag: (
+            f"{tag} ({tag.post_count} {'post' if tag.post_count == 1 else 'posts'})"
+        )

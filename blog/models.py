@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.abstract import TimeStampedModel
 from blog.markup import render_post_body
 
 # Papers live in blog.papers; they are re-exported here for the app's other modules.
 from blog.papers.models import PAPER_CITATION_FIELDS, AbstractSection, Paper  # noqa: F401
 from blog.querysets import PostQuerySet, WithPublishedPostsQuerySet
+from core.models import TimeStampedModel
 
 
 class Series(TimeStampedModel):

@@ -1,14 +1,14 @@
 """What a reader page tells crawlers and social networks about itself, in its <head>:
 its canonical URL, its neighbours in a paginated list, and OpenGraph / Twitter cards.
 
-Every URL here is absolute from SITE_URL (`config.site`). Views build a `PageMeta`;
+Every URL here is absolute from SITE_URL (`core.site`). Views build a `PageMeta`;
 `templates/includes/page_meta.html` writes it out.
 """
 
 from dataclasses import dataclass
 
 from blog.social_cards import CardImage, site_card_image
-from config.site import absolute_url
+from core.site import absolute_url
 
 
 @dataclass(frozen=True)

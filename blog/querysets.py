@@ -1,6 +1,9 @@
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from comments.models import Comment
 
 
 class PostQuerySet(models.QuerySet):
@@ -18,19 +21,26 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=self.model.Status.DRAFT)
 
     def with_comment_count(self):
-        """Annotate `comment_count`: the published comments readers can see."""
-        from comments.models import Comment
-
+        """Annotate `comment_count`: the comments readers see (`Comment.objects.visible()`),
+        as the post page counts them."""
+        visible = (
+            Comment.objects.visible()
+            .filter(post_id=OuterRef("pk"))
+            .order_by()
+            .values("post_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.annotate(
-            comment_count=Count(
-                "comments", filter=Q(comments__status=Comment.Status.PUBLISHED), distinct=True
-            )
+            comment_count=Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
         )
 
     def listing_rows(self):
         """The rows a list of posts shows with each post (author, series, hashtags), without
         the comment count (search counts only the page it shows: blog.search)."""
-        return self.select_related("author", "series").prefetch_related(_hashtags_in_order())
+        return self.select_related("author", "series").prefetch_related(
+            _hashtags_in_order(self.model)
+        )
 
     def for_listing(self):
         """Everything a list of posts shows, newest first, in a constant number of queries.
@@ -74,10 +84,10 @@ class PostQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything the post page shows except the thread, in a constant number of queries."""
-        from blog.models import Citation
-
+        # The models are reached through the relations: blog.models imports this module.
+        Citation = self.model.citations.rel.related_model
         return self.select_related("author", "series").prefetch_related(
-            _hashtags_in_order(),
+            _hashtags_in_order(self.model),
             Prefetch(
                 "citations",
                 queryset=Citation.objects.select_related("paper").prefetch_related(
@@ -87,11 +97,10 @@ class PostQuerySet(models.QuerySet):
         )
 
 
-def _hashtags_in_order() -> Prefetch:
+def _hashtags_in_order(post_model) -> Prefetch:
     """Prefetch a post's hashtag links with their hashtags, in one query."""
-    from blog.models import PostHashtag
-
-    return Prefetch("post_hashtags", queryset=PostHashtag.objects.select_related("hashtag"))
+    links = post_model.post_hashtags.rel.related_model.objects.select_related("hashtag")
+    return Prefetch("post_hashtags", queryset=links)
 
 
 class WithPublishedPostsQuerySet(models.QuerySet):
@@ -99,10 +108,9 @@ class WithPublishedPostsQuerySet(models.QuerySet):
 
     def with_published_post_count(self):
         """Only those with a published post, each with `post_count`, by name (one query)."""
-        from blog.models import Post
-
+        post_model = self.model._meta.get_field("posts").related_model
         return (
-            self.filter(posts__in=Post.objects.published())
+            self.filter(posts__in=post_model.objects.published())
             .annotate(post_count=Count("posts", distinct=True))
             .order_by("name")
         )

@@ -1,8 +1,9 @@
 """Retire cached pages when what they show is saved or deleted (rules in blog.caching).
 
 Every model a post page shows is covered, however it is written: services, the admin,
-the importer, the shell. Writes that send no signals (queryset.update(), bulk_create)
-call blog.caching themselves: see comments.services.comments_set_status and the importer.
+the importer, the shell. Comment writes that send no model signals (bulk updates and
+inserts) send `comments.signals.comments_changed`; the importer's bulk writes of the
+blog's own rows call blog.caching.posts_changed itself.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -21,6 +22,7 @@ from blog.models import (
     Series,
 )
 from comments.models import Comment
+from comments.signals import comments_changed
 
 
 @receiver(post_save, sender=Post)
@@ -39,6 +41,11 @@ def post_deleted(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Citation)
 def part_of_post_written(sender, instance, **kwargs):
     caching.posts_changed([instance.post_id])
+
+
+@receiver(comments_changed)
+def comments_written(sender, post_ids, **kwargs):
+    caching.posts_changed(post_ids)
 
 
 # Shared by many posts. On delete, the posts are found before the delete unlinks them.

@@ -18,7 +18,7 @@ from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont
 
 from blog.caching import cached
-from config.site import absolute_url
+from core.site import absolute_url
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 LOGO_SIZE = 512

@@ -16,9 +16,9 @@ from blog.citations import abstract_text, partial_iso_date
 from blog.markup import post_body_text
 from blog.models import Paper, Post
 from blog.papers.names import display_name
-from blog.text import split_paragraphs
 from comments.thread import REMOVED_TEXT, ThreadNode, ThreadPage
-from config.site import absolute_url
+from core.site import absolute_url
+from core.text import split_paragraphs
 
 # Inside <script> the HTML parser only looks for "</script"; escaping these three keeps any
 # text (a comment containing </script> or <!--) inside the JSON string where it belongs.

@@ -1,15 +1,8 @@
-"""Plain-text helpers shared by posts, papers and comments."""
-
-import re
+"""Plain text as HTML, for posts and papers."""
 
 from django.utils.html import escape
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-
-
-def split_paragraphs(text: str) -> list[str]:
-    """Return the non-empty paragraphs of text, split on blank lines."""
-    return [p.strip("\n") for p in _PARAGRAPH_BREAK.split(text.strip("\n")) if p.strip()]
+from core.text import split_paragraphs
 
 
 def plain_text_to_html(text: str) -> str:

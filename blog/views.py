@@ -30,7 +30,7 @@ from blog.structured_data import (
 )
 from comments.forms import CommentForm
 from comments.held import held_comment
-from config.site import absolute_url
+from core.site import absolute_url
 
 
 class PostViewMixin:
@@ -198,7 +198,7 @@ class PostDetailView(PostViewMixin, DetailView):
     def get_discussion(self) -> Discussion:
         number = self.kwargs.get("page", 1)
         if self.caching:
-            return self.caching.discussion(self.object, number)
+            return self.caching.discussion(self.object, number, build_discussion)
         return build_discussion(self.object, number, origin_of(self.request))
 
     def page_meta(self, discussion: Discussion) -> PageMeta:

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponseNotAllowed
@@ -9,9 +10,9 @@ from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 
 from comments.models import Comment
-from comments.moderation import moderation_action
-from comments.services import comments_set_status
-from config.admin_input import BadInputAdminMixin
+from comments.moderation import MODERATION_ACTIONS, ModerationAction, moderation_action
+from comments.services import comment_delete, comments_delete, comments_set_status
+from core.admin_input import BadInputAdminMixin
 
 # The moderation queue shows pending comments first, then spam, then the rest.
 QUEUE_ORDER = Case(
@@ -22,19 +23,35 @@ QUEUE_ORDER = Case(
 )
 
 
-def _status_action(status: str, label: str):
-    @admin.action(description=label, permissions=["change"])
-    def action(modeladmin, request, queryset):
-        count = comments_set_status(queryset, status)
-        modeladmin.message_user(request, f"{count} comment(s) marked {status}.", messages.SUCCESS)
+def _bulk_action(action: ModerationAction):
+    """The changelist's form of a quick action: it changes only the selected comments it
+    applies to (MODERATION_ACTIONS), as the post page's buttons do."""
 
-    action.__name__ = f"mark_{status}"
-    return action
+    @admin.action(description=f"{action.label} selected comments", permissions=["change"])
+    def bulk(modeladmin, request, queryset):
+        applicable = queryset.filter(status__in=action.applies_to)
+        skipped = queryset.count() - applicable.count()
+        count = comments_set_status(applicable, action.status)
+        modeladmin.message_user(request, f"{count} comment(s) {action.done}.", messages.SUCCESS)
+        if skipped:
+            modeladmin.message_user(
+                request,
+                f"{skipped} comment(s) left as they were: {action.label.lower()} does not "
+                "apply to their status.",
+                messages.WARNING,
+            )
+
+    bulk.__name__ = action.name
+    return bulk
 
 
 @admin.register(Comment)
 class CommentAdmin(BadInputAdminMixin, MPTTModelAdmin):
-    """The moderation queue: pending first, with bulk approve / spam / remove / restore."""
+    """The moderation queue: pending first, with bulk approve / spam / remove / restore.
+
+    Deletes (bulk or from the change page) go through comments.services, under the tree's
+    lock; comments are never moved here (their parent is read-only).
+    """
 
     list_display = ["excerpt", "display_name", "post", "status", "created_at", "on_site"]
     list_filter = ["status", "post"]
@@ -56,13 +73,7 @@ class CommentAdmin(BadInputAdminMixin, MPTTModelAdmin):
         "on_site",
     ]
     mptt_level_indent = 16
-    actions = [
-        _status_action(Comment.Status.PUBLISHED, "Approve (publish) selected comments"),
-        _status_action(Comment.Status.SPAM, "Mark selected comments as spam"),
-        _status_action(Comment.Status.REMOVED, "Remove selected comments"),
-        _status_action(Comment.Status.PUBLISHED, "Restore selected comments"),
-    ]
-    actions[3].__name__ = "restore"
+    actions = [_bulk_action(action) for action in MODERATION_ACTIONS]
 
     def get_ordering(self, request):
         # With a post filter the thread shows as a tree; otherwise the queue order.
@@ -106,6 +117,17 @@ class CommentAdmin(BadInputAdminMixin, MPTTModelAdmin):
                 messages.SUCCESS,
             )
         return redirect(reverse("admin:blog_post_change", args=[comment.post_id]) + "#discussion")
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Django's own delete action (a confirmation page, then delete_queryset), not
+        # mptt's delete_selected_tree, which deletes without the tree's lock.
+        return admin.ModelAdmin.get_actions(self, request, action_location=action_location)
+
+    def delete_model(self, request, obj):
+        comment_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        comments_delete(queryset)
 
     def has_add_permission(self, request):
         return False  # comments come from readers or the importer

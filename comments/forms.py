@@ -2,6 +2,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 
 from comments.models import Comment
 from comments.names import invisible_character, is_reserved_name
@@ -19,25 +20,38 @@ def _refuse_control_characters(value: str, *, allow_newlines: bool) -> str:
     return value
 
 
+def _limit(field: forms.CharField, model_field: str, setting: int) -> None:
+    """Give a form field the model field's length limit, or the setting's if lower.
+
+    The model's limit is what the database and `full_clean` allow, so a setting can only
+    lower it: a higher one would let through text the save then refuses.
+    """
+    most = Comment._meta.get_field(model_field).max_length
+    limit = min(most, setting) if setting > 0 else most
+    field.max_length = limit
+    field.validators = [
+        validator for validator in field.validators if not isinstance(validator, MaxLengthValidator)
+    ] + [MaxLengthValidator(limit)]
+    field.widget.attrs["maxlength"] = str(limit)
+
+
 class CommentForm(forms.Form):
-    """A reader's comment or reply. Fields and limits mirror WordPress's comment form."""
+    """A reader's comment or reply. Fields and limits mirror WordPress's comment form;
+    lengths come from the model, lowered by COMMENTS_MAX_*_LENGTH."""
 
     name = forms.CharField(
         label="Name (optional)",
         required=False,
-        max_length=settings.COMMENTS_MAX_NAME_LENGTH,
         help_text="Leave blank to appear as “Anonymous”.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email (optional, never shown)",
         required=False,
-        max_length=settings.COMMENTS_MAX_EMAIL_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = forms.CharField(
         label="Comment",
-        max_length=settings.COMMENTS_MAX_BODY_LENGTH,
         strip=False,
         help_text="Plain text. Blank lines start new paragraphs; links are kept as links.",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -55,6 +69,9 @@ class CommentForm(forms.Form):
     def __init__(self, *args, post, user=None, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels read as written: "Comment", not "Comment:"
         super().__init__(*args, **kwargs)
+        _limit(self.fields["name"], "author_name", settings.COMMENTS_MAX_NAME_LENGTH)
+        _limit(self.fields["email"], "author_email", settings.COMMENTS_MAX_EMAIL_LENGTH)
+        _limit(self.fields["body"], "body", settings.COMMENTS_MAX_BODY_LENGTH)
         self.post = post
         self.user = user  # staff may use the authors' names
         self.parent_comment: Comment | None = None

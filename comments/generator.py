@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.rendering import render_comment_body
-from comments.trees import find_tree_problems, lock_tree
+from comments.signals import comments_changed
+from comments.trees import NestedSet, find_tree_problems, lock_tree, number_nested_sets
 
 # About a third of the comments on a busy post answer the post itself; the rest reply.
 ROOT_SHARE = 0.3
@@ -112,9 +113,6 @@ class _Node:
     parent: "_Node | None"
     level: int
     children: list["_Node"] = field(default_factory=list)
-    lft: int = 0
-    rght: int = 0
-    tree: int = 0
     comment: Comment | None = None
 
 
@@ -153,27 +151,19 @@ def _plan_tree(rng: random.Random, count: int, max_depth: int) -> list[_Node]:
     return nodes
 
 
-def _number_trees(nodes: list[_Node], first_tree_id: int) -> int:
-    """Set tree ids and nested-set numbers (one tree per thread); return how many trees."""
-    roots = [node for node in nodes if node.parent is None]
-    for offset, root in enumerate(roots):
-        tree = first_tree_id + offset
-        counter = 1
-        root.lft, counter = counter, counter + 1
-        root.tree = tree
-        # Depth-first without recursion: (node, index of the next child to visit).
-        stack = [(root, 0)]
-        while stack:
-            node, child_index = stack.pop()
-            if child_index < len(node.children):
-                stack.append((node, child_index + 1))
-                child = node.children[child_index]
-                child.tree = tree
-                child.lft, counter = counter, counter + 1
-                stack.append((child, 0))
-            else:
-                node.rght, counter = counter, counter + 1
-    return len(roots)
+def _insert_by_level(nodes: list[_Node], numbers: list[NestedSet], batch_size: int) -> None:
+    """Insert the planned comments one level at a time, so every parent has its key."""
+    by_level: dict[int, list[_Node]] = {}
+    for node in nodes:
+        by_level.setdefault(node.level, []).append(node)
+    for level in sorted(by_level):
+        batch = []
+        for node in by_level[level]:
+            comment, place = node.comment, numbers[node.index]
+            comment.tree_id, comment.lft, comment.rght = place.tree_id, place.lft, place.rght
+            comment.parent_id = node.parent.comment.pk if node.parent else None
+            batch.append(comment)
+        Comment.objects.bulk_create(batch, batch_size=batch_size)
 
 
 class _Writer:
@@ -286,18 +276,11 @@ def comments_generate(
     with transaction.atomic():
         lock_tree(0)  # tree ids are global: no other thread may be created meanwhile
         first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
-        roots = _number_trees(nodes, first_tree_id)
-        by_level: dict[int, list[_Node]] = {}
-        for node in nodes:
-            by_level.setdefault(node.level, []).append(node)
-        for level in sorted(by_level):
-            batch = []
-            for node in by_level[level]:
-                comment = node.comment
-                comment.tree_id, comment.lft, comment.rght = node.tree, node.lft, node.rght
-                comment.parent_id = node.parent.comment.pk if node.parent else None
-                batch.append(comment)
-            Comment.objects.bulk_create(batch, batch_size=batch_size)
+        numbers, _ = number_nested_sets(
+            [node.parent.index if node.parent else None for node in nodes], first_tree_id
+        )
+        roots = sum(1 for node in nodes if node.parent is None)
+        _insert_by_level(nodes, numbers, batch_size)
         tree_ids = range(first_tree_id, first_tree_id + roots)
         problems = find_tree_problems(
             Comment.objects.filter(tree_id__gte=tree_ids.start, tree_id__lt=tree_ids.stop)
@@ -305,6 +288,7 @@ def comments_generate(
         if problems:
             raise RuntimeError(f"generated trees are not sound: {problems[0]}")
         type(post).objects.filter(pk=post.pk).update(updated_at=timezone.now())
+        comments_changed.send(sender=Comment, post_ids={post.pk})
     return GeneratedComments(
         count=count,
         roots=roots,

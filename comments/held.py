@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 
 from comments.models import Comment
-from comments.querysets import HIDING_STATUSES
+from comments.visibility import HIDING
 
 HELD_COOKIE = "held_comment"
 HELD_ANCHOR = "held-comment"
@@ -42,7 +42,7 @@ def held_comment(request, post) -> Comment | None:
     except (KeyError, ValueError, signing.BadSignature):
         return None
     return (
-        Comment.objects.filter(pk=pk, post_id=post.pk, status__in=HIDING_STATUSES)
+        Comment.objects.filter(pk=pk, post_id=post.pk, status__in=HIDING)
         .select_related("parent")
         .first()
     )

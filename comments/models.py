@@ -3,8 +3,9 @@ from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
 from comments.identity import anonymous_label
-from comments.querysets import CommentManager
+from comments.querysets import CommentManager, published_posts
 from comments.rendering import render_comment_body
+from comments.visibility import CommentStatus
 
 
 class Comment(MPTTModel):
@@ -14,11 +15,7 @@ class Comment(MPTTModel):
     imported threads and arrival order for new comments.
     """
 
-    class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Pending moderation"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+    Status = CommentStatus  # which statuses readers see: comments.visibility
 
     class Badge(models.TextChoices):
         AUTHOR = "author", "Author"
@@ -46,7 +43,9 @@ class Comment(MPTTModel):
         editable=False,
         help_text="What abuse limits count the poster by: an IPv4 address or an IPv6 /64.",
     )
-    body = models.TextField(help_text="Plain text; paragraphs and line breaks are kept.")
+    body = models.TextField(
+        max_length=10_000, help_text="Plain text; paragraphs and line breaks are kept."
+    )
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(
         max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True
@@ -115,3 +114,8 @@ class Comment(MPTTModel):
     def display_name(self) -> str:
         """The name given, else a stable per-thread label (comments.identity)."""
         return self.author_name or anonymous_label(self.post_id, self.author_email, self.ip_address)
+
+
+def commentable_posts():
+    """Return the posts readers may see and comment on."""
+    return published_posts(Comment)

@@ -7,12 +7,12 @@ import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.db import connection, router
 from django.utils import timezone
 
 from comments.models import Comment
 from comments.rendering import URL
+from core.counters import count_in_window
 
 
 class CommentRefused(Exception):
@@ -108,12 +108,20 @@ def decide_status(submission: Submission) -> tuple[str, str]:
     return Comment.Status.PUBLISHED, ""
 
 
+def _on_primary():
+    """Comments as the primary database has them: the guards below must see a comment
+    sent a moment ago, which a read replica may not have yet."""
+    return Comment.objects.db_manager(router.db_for_write(Comment))
+
+
 def _has_published_before(submission: Submission) -> bool:
     if not submission.author_email:
         return False
-    return Comment.objects.filter(
-        author_email__iexact=submission.author_email, status=Comment.Status.PUBLISHED
-    ).exists()
+    return (
+        _on_primary()
+        .filter(author_email__iexact=submission.author_email, status=Comment.Status.PUBLISHED)
+        .exists()
+    )
 
 
 def check_rate_limit(ip_address: str | None) -> None:
@@ -129,13 +137,7 @@ def check_rate_limit(ip_address: str | None) -> None:
     bucket = int(timezone.now().timestamp()) // window
     client = client_key(ip_address)
     key = "comments:rate:" + hashlib.sha256(f"{client}:{bucket}".encode()).hexdigest()
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    if count > settings.COMMENTS_RATE_LIMIT:
+    if count_in_window(key, window) > settings.COMMENTS_RATE_LIMIT:
         raise CommentRefused(
             "You have posted a lot of comments recently; please try again later.", status=429
         )
@@ -182,7 +184,7 @@ def check_flood(submission: Submission) -> None:
     if seconds <= 0:
         return
     since = timezone.now() - datetime.timedelta(seconds=seconds)
-    recent = Comment.objects.filter(created_at__gte=since)
+    recent = _on_primary().filter(created_at__gte=since)
     same_client = recent.filter(client_network=client_key(submission.ip_address)).exists()
     same_email = (
         submission.author_email
@@ -197,12 +199,16 @@ def check_flood(submission: Submission) -> None:
 
 def check_duplicate(submission: Submission) -> None:
     """Refuse the same text from the same name and email on the same post."""
-    duplicate = Comment.objects.filter(
-        post=submission.post,
-        body=submission.body,
-        author_name=submission.author_name,
-        author_email__iexact=submission.author_email,
-    ).exists()
+    duplicate = (
+        _on_primary()
+        .filter(
+            post=submission.post,
+            body=submission.body,
+            author_name=submission.author_name,
+            author_email__iexact=submission.author_email,
+        )
+        .exists()
+    )
     if duplicate:
         raise CommentRefused("It looks as though you have already posted this comment.")
 

@@ -16,6 +16,8 @@ import unicodedata
 
 from confusable_homoglyphs.confusables import confusables_data
 
+from authors.models import Author
+
 # Letters that render as nothing, although Unicode does not class them as formatting:
 # Hangul fillers, the halfwidth Hangul filler, the blank Braille pattern.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -66,8 +68,6 @@ def skeleton(name: str) -> str:
 
 def reserved_skeletons() -> set[str]:
     """The skeletons of the blog's authors' names. Runs a query."""
-    from authors.models import Author
-
     return {skeleton(name) for name in Author.objects.values_list("name", flat=True)} - {""}
 
 

@@ -12,7 +12,8 @@ from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
 
-from config.site import absolute_url
+from comments.models import Comment
+from core.site import absolute_url
 from outbox.services import address_request_confirmation, is_confirmed, message_enqueue
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -24,8 +25,6 @@ def unsubscribe_token(comment) -> str:
 
 def comment_from_token(token: str, *, max_age_days: int = 365):
     """Return the comment a signed unsubscribe token names, or None if it is not genuine."""
-    from comments.models import Comment
-
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age_days * 86400)
     except signing.BadSignature:
@@ -54,8 +53,6 @@ def notify_about(comment, *, reason: str = "") -> list[dict]:
 
     Call inside the comment's transaction. Runs a few queries, never any network I/O.
     """
-    from comments.models import Comment
-
     post = comment.post
     messages: list[dict] = []
     if comment.notify_replies and comment.status != Comment.Status.SPAM:

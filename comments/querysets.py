@@ -3,79 +3,80 @@ from django.db.models.functions import Coalesce
 from mptt.managers import TreeManager
 from mptt.querysets import TreeQuerySet
 
-# Statuses that hide a comment together with every reply under it (comments.thread).
-HIDING_STATUSES = ("pending", "spam")
+from comments.visibility import HIDING, PLACEHOLDER, READ
+
+
+def published_posts(comment_model):
+    """Return the posts readers may see: the post model's own `published()`, reached
+    through the comment's `post` relation (comments import nothing from the blog)."""
+    return comment_model._meta.get_field("post").related_model.objects.published()
 
 
 class CommentQuerySet(TreeQuerySet):
     def published(self):
-        return self.filter(status="published")
+        """Comments with the published status, wherever they are: for staff screens.
+
+        What readers see is `visible()`, which also hides replies under held comments.
+        """
+        return self.filter(status=READ)
 
     def for_post(self, post):
         """One post's comments in tree order (parents before children, siblings in order)."""
         return self.filter(post=post).order_by("tree_id", "lft")
 
-    def visible(self):
-        """Comments readers see on the post page: published, on a published post, and with
-        no pending or spam comment above them (the thread hides those with their replies).
-        """
-        from blog.models import Post
-
-        hidden_ancestor = self.model.objects.filter(
+    def _hiding_above(self, *, inclusive: bool):
+        """Comments with a hiding status above each outer comment (or it, if inclusive)."""
+        lft, rght = ("lft__lte", "rght__gte") if inclusive else ("lft__lt", "rght__gt")
+        return self.model.objects.filter(
             tree_id=OuterRef("tree_id"),
-            lft__lt=OuterRef("lft"),
-            rght__gt=OuterRef("rght"),
-            status__in=HIDING_STATUSES,
+            **{lft: OuterRef("lft"), rght: OuterRef("rght")},
+            status__in=HIDING,
         )
+
+    def on_published_posts(self):
+        """Comments on posts readers may see (`published_posts`)."""
+        return self.filter(post__in=published_posts(self.model))
+
+    def visible(self):
+        """Comments readers read and count: published, on a published post, with no
+        pending or spam comment above them (comments.visibility). Feeds, counts, the
+        sidebar and the thread's own count all mean this.
+        """
         return (
-            self.published()
-            .filter(post__in=Post.objects.published())
-            .exclude(Exists(hidden_ancestor))
+            self.filter(status=READ)
+            .exclude(Exists(self._hiding_above(inclusive=False)))
+            .on_published_posts()
         )
 
     def shown(self):
-        """Comments the post page shows, as `comments.thread.build_thread` decides.
+        """Comments the post page shows, as `comments.visibility.shown_ids` decides:
+        the visible ones and the placeholders kept for them.
 
-        Published comments, and removed ones kept as placeholders because a published
-        reply somewhere below them is shown; never anything under a pending or spam
-        comment, nor a pending or spam comment itself. One SQL condition (subqueries
-        on the nested-set fields), so it can count and locate without loading a thread.
+        One SQL condition (subqueries on the nested-set fields), so it can count and
+        locate without loading a thread. Says nothing of the post: see `located()`.
         """
-        hidden_self_or_ancestor = self.model.objects.filter(
-            tree_id=OuterRef("tree_id"),
-            lft__lte=OuterRef("lft"),
-            rght__gte=OuterRef("rght"),
-            status__in=HIDING_STATUSES,
-        )
         # A published reply below a removed comment, with nothing pending or spam between.
-        hidden_between = self.model.objects.filter(
+        hiding_between = self.model.objects.filter(
             tree_id=OuterRef("tree_id"),
             lft__gt=OuterRef(OuterRef("lft")),
             lft__lt=OuterRef("lft"),
             rght__gt=OuterRef("rght"),
-            status__in=HIDING_STATUSES,
+            status__in=HIDING,
         )
         shown_reply = self.model.objects.filter(
             tree_id=OuterRef("tree_id"),
             lft__gt=OuterRef("lft"),
             rght__lt=OuterRef("rght"),
-            status="published",
-        ).exclude(Exists(hidden_between))
-        return self.exclude(Exists(hidden_self_or_ancestor)).filter(
-            Q(status="published") | (Q(status="removed") & Q(Exists(shown_reply)))
+            status=READ,
+        ).exclude(Exists(hiding_between))
+        return self.exclude(Exists(self._hiding_above(inclusive=True))).filter(
+            Q(status=READ) | (Q(status=PLACEHOLDER) & Q(Exists(shown_reply)))
         )
 
     def located(self):
         """Comments readers can reach on a post page, each with its post and its
         `thread_position` (see `comments.thread.located_url`)."""
-        from blog.models import Post
-
-        return (
-            self.shown()
-            .filter(post__in=Post.objects.published())
-            .with_thread_position()
-            .select_related("post")
-        )
+        return self.shown().on_published_posts().with_thread_position().select_related("post")
 
     def with_thread_position(self):
         """Annotate `thread_position`: how many shown comments of the same post come

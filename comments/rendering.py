@@ -5,7 +5,7 @@ import re
 import nh3
 from django.utils.html import escape
 
-from blog.text import split_paragraphs
+from core.text import split_paragraphs
 
 URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}'\""

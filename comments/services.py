@@ -1,13 +1,13 @@
 """Writes to comment threads. Every structural change of a tree goes through here."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from blog.caching import posts_changed
 from comments.models import Comment
 from comments.moderation import (
     Submission,
@@ -19,6 +19,7 @@ from comments.moderation import (
     lock_submitter,
 )
 from comments.notifications import notify_about
+from comments.signals import comments_changed
 from comments.trees import lock_tree
 
 
@@ -40,6 +41,9 @@ def comment_create(
     client_network: str = "",
 ) -> Comment:
     """Add a comment as the last reply to `parent` (or as the post's last thread).
+
+    The flood check counts a client by `client_network`, taken from `ip_address` unless
+    given.
 
     The insert holds a lock on the parent's tree (or, for a new thread, on tree creation),
     because django-mptt reads and shifts `lft`/`rght` without locking.
@@ -63,14 +67,13 @@ def comment_create(
         notify_replies=notify_replies,
         ip_address=ip_address,
         badge=badge,
-        client_network=client_network,
+        client_network=client_network or (client_key(ip_address) if ip_address else ""),
     )
     comment.full_clean(exclude=["parent", "post"])
     comment.save()
     return comment
 
 
-@transaction.atomic
 @dataclass(frozen=True)
 class CommentSync:
     """What comments_sync_imported changed: the refs ("3.2") of the comments, by change."""
@@ -101,6 +104,7 @@ class CommentSync:
         ]
 
 
+@transaction.atomic
 def comments_sync_imported(*, post, comments) -> CommentSync:
     """Make the post's imported comments match the document's; return what changed.
 
@@ -152,6 +156,20 @@ def comment_delete(comment: Comment) -> None:
     """Delete a comment and its replies, closing the gap in its tree under the tree's lock."""
     comment = _lock_node(comment)
     comment.delete()
+
+
+@transaction.atomic
+def comments_delete(comments: Iterable[Comment]) -> int:
+    """Delete these comments with their replies, each under its tree's lock; return how
+    many of them were still there (one may go with a reply's deletion of its parent)."""
+    deleted = 0
+    for pk in [comment.pk for comment in comments]:
+        try:
+            comment_delete(Comment(pk=pk))
+        except Comment.DoesNotExist:
+            continue
+        deleted += 1
+    return deleted
 
 
 @transaction.atomic
@@ -251,11 +269,11 @@ def comments_unsubscribe(*, comment: Comment) -> int:
 def comments_set_status(queryset, status: str) -> int:
     """Moderate many comments at once (approve, spam, remove, restore); return how many.
 
-    One UPDATE, which sends no signals, so the posts' cached pages are retired here.
+    One UPDATE, which sends no model signals, so it sends `comments_changed`.
     """
     changing = queryset.exclude(status=status)
     post_ids = set(changing.values_list("post_id", flat=True).distinct())
     count = changing.update(status=status, updated_at=timezone.now())
     if count:
-        posts_changed(post_ids)
+        comments_changed.send(sender=Comment, post_ids=post_ids)
     return count

@@ -4,8 +4,8 @@ The page shows replies inside their parent's <article>. Rendering that with recu
 includes (or mptt's `get_cached_trees`, which is quadratic) is slow for long threads, so
 the nesting is worked out here, once, in O(n): every node says how deep it is, whether
 it opens a replies container, and how many containers to close after it, and carries
-what the page says about it (whom it answers, how many replies are under it). The
-template then needs only a flat `{% for %}`.
+what the page says about it (whom it answers, how many replies are under it).
+`comments.thread_html` then writes the page's markup in one flat loop.
 """
 
 import datetime
@@ -17,9 +17,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 
 from comments.models import Comment
-
-# Statuses that can appear on the page: published as written, removed as a placeholder.
-_SHOWABLE = {Comment.Status.PUBLISHED, Comment.Status.REMOVED}
+from comments.visibility import shown_ids
 
 REMOVED_TEXT = "This comment was removed."
 
@@ -95,11 +93,6 @@ class ThreadNode:
     index: int = 0
     parent_index: int | None = None
 
-    @property
-    def closings(self) -> range:
-        """Return something the template can loop over `closes` times."""
-        return range(self.closes)
-
 
 def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
     """Return the visible comments in tree order, each knowing how to nest.
@@ -108,29 +101,11 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
     (`thread_comments(post)`, or `Comment.objects.for_post(post)`); it is read once and
     nothing else is queried.
 
-    Published comments are shown. Pending and spam comments are hidden together with
-    everything under them. A removed comment stays as a placeholder while it has a
-    visible reply somewhere below it, and disappears otherwise.
+    Which comments are shown is `comments.visibility.shown_ids`: published ones, and
+    removed ones as placeholders over a shown reply; nothing under pending or spam.
     """
     ordered = list(comments)
-    # Pending or spam anywhere above hides a comment, whatever its own status.
-    hidden: set[int] = set()
-    for comment in ordered:
-        if comment.parent_id in hidden or comment.status not in _SHOWABLE:
-            hidden.add(comment.pk)
-
-    # Replies come after their parent, so walking backwards settles every reply before
-    # its parent: a removed comment is kept only if some reply of it is kept.
-    kept: set[int] = set()
-    has_kept_reply: set[int] = set()
-    for comment in reversed(ordered):
-        if comment.pk in hidden:
-            continue
-        if comment.status == Comment.Status.PUBLISHED or comment.pk in has_kept_reply:
-            kept.add(comment.pk)
-            if comment.parent_id is not None:
-                has_kept_reply.add(comment.parent_id)
-
+    kept = shown_ids(ordered)
     visible = [comment for comment in ordered if comment.pk in kept]
     by_pk = {comment.pk: comment for comment in visible}
     depth_of: dict[int, int] = {}

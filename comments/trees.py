@@ -91,3 +91,50 @@ def _check_tree(tree_id: int, nodes: list[tuple]) -> list[TreeProblem]:
         if rght - lft != 2 * descendants[pk] + 1:
             problem(pk, f"rght - lft = {rght - lft}, but it has {descendants[pk]} descendants")
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class NestedSet:
+    """Where one comment sits: its tree, its nested-set numbers and its depth (0 on top)."""
+
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
+
+
+def number_nested_sets(
+    parents: list[int | None], first_tree_id: int
+) -> tuple[list[NestedSet], list[int]]:
+    """Number a forest given as each item's parent index (None for a new thread).
+
+    Parents come before their children, and children are in order. Returns every item's
+    numbers (by index) and the indexes in tree order; one tree per thread, numbered from
+    `first_tree_id`. For writing many comments at once (`comments.generator`, and the
+    tests' bulk threads), which bypass mptt.
+    """
+    children: list[list[int]] = [[] for _ in parents]
+    roots = []
+    for index, parent in enumerate(parents):
+        (roots if parent is None else children[parent]).append(index)
+    numbers: list[NestedSet | None] = [None] * len(parents)
+    order: list[int] = []
+    for offset, root in enumerate(roots):
+        tree_id, counter = first_tree_id + offset, 1
+        lft = {root: counter}
+        order.append(root)
+        # Depth-first without recursion: (index, level, position of the next child).
+        stack = [(root, 0, 0)]
+        while stack:
+            index, level, next_child = stack.pop()
+            if next_child < len(children[index]):
+                stack.append((index, level, next_child + 1))
+                child = children[index][next_child]
+                counter += 1
+                lft[child] = counter
+                order.append(child)
+                stack.append((child, level + 1, 0))
+            else:
+                counter += 1
+                numbers[index] = NestedSet(tree_id, lft[index], counter, level)
+    return numbers, order

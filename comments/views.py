@@ -1,5 +1,6 @@
 """Posting comments: a small form view for each action, rules in comments.services."""
 
+from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import (
     REASON_CSRF_TOKEN_MISSING,
@@ -9,16 +10,15 @@ from django.middleware.csrf import (
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import import_string
 from django.views import csrf
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.models import Post
-from blog.views import render_post_page
 from comments.forms import CommentForm
 from comments.held import HELD_ANCHOR, remember_held
 from comments.identity import badge_for
-from comments.models import Comment
+from comments.models import Comment, commentable_posts
 from comments.moderation import CommentRefused, Submission, client_ip
 from comments.notifications import comment_from_token
 from comments.origin import Verdict, request_origin
@@ -65,6 +65,7 @@ def _form_again(request, post, form, *, status: int):
         response = JsonResponse({"form": html}, status=status)
         add_never_cache_headers(response)
         return response
+    render_post_page = import_string(settings.COMMENTS_POST_PAGE)
     return render_post_page(request, post, comment_form=form, status=status)
 
 
@@ -96,7 +97,7 @@ def post_comment(request, post_pk):
         return csrf.csrf_failure(request, reason=CROSS_ORIGIN_REASON)
     if verdict is Verdict.UNKNOWN and (refusal := _token_refusal(request)) is not None:
         return refusal
-    post = get_object_or_404(Post.objects.published().select_related("author"), pk=post_pk)
+    post = get_object_or_404(commentable_posts().select_related("author"), pk=post_pk)
     form = CommentForm(request.POST, post=post, user=request.user)
     if not form.is_valid():
         return _form_again(request, post, form, status=400)
@@ -181,7 +182,7 @@ def csrf_failure(request, reason=""):
         and match is not None
         and match.view_name == "comments:post"
     ):
-        post = Post.objects.published().filter(pk=match.kwargs["post_pk"]).first()
+        post = commentable_posts().filter(pk=match.kwargs["post_pk"]).first()
         if post is not None:
             form = CommentForm(request.POST, post=post)
             form.is_valid()  # show what needs correcting, and find the comment replied to

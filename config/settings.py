@@ -68,7 +68,7 @@ if not DEBUG:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.BlogAdminConfig",  # django.contrib.admin, with the blog's name
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,6 +94,7 @@ MIDDLEWARE = [
     # files never reach it (WhiteNoise serves its own precompressed copies).
     "blog.compression.CompressionMiddleware",
     "config.middleware.RefuseNulInAdminMiddleware",
+    "config.routers.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,6 +156,8 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[alias]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS.append(alias)
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+# How long a reader who wrote keeps reading from the primary (config.routers).
+DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -284,7 +287,7 @@ CACHE_URL = (
 )
 # Lets several sites (or a benchmark) share one Redis without reading each other's keys.
 CACHES = {"default": cache_from_url(CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""))}
-# Cached pages and fragments are keyed by version tokens (blog/caching.py), so a change
+# Cached pages and fragments are keyed by version tokens (blog/caching/), so a change
 # retires them at once; this only bounds how long unused entries stay (seconds).
 BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
 # How long a shared cache (a CDN) may serve a page to readers without cookies (s-maxage).
@@ -332,6 +335,7 @@ OUTBOX_CONFIRM_DAYS = env_int("OUTBOX_CONFIRM_DAYS", 30)
 BLOG_DEFAULT_AUTHOR = os.environ.get("BLOG_DEFAULT_AUTHOR", "").strip() or "The editors"
 
 # --- Comments: limits and abuse rules (WordPress-like defaults) ---------------------------
+# Field lengths: the model's limits (100, 254, 10,000) are the most; these may lower them.
 COMMENTS_MAX_NAME_LENGTH = env_int("COMMENTS_MAX_NAME_LENGTH", 100)
 COMMENTS_MAX_EMAIL_LENGTH = env_int("COMMENTS_MAX_EMAIL_LENGTH", 100)
 COMMENTS_MAX_BODY_LENGTH = env_int("COMMENTS_MAX_BODY_LENGTH", 10_000)
@@ -353,6 +357,10 @@ COMMENTS_TRUSTED_PROXY_COUNT = env_int("COMMENTS_TRUSTED_PROXY_COUNT", 0)
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 # A post's comments are shown in pages of this many (in tree order; page 1 is the post).
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 200)
+# The page a comment sent without JavaScript comes back on when its form has errors: the
+# post's own page with the form at #respond. Named here because the blog app owns that
+# page and comments may not import the blog (apps depend one way: README, Architecture).
+COMMENTS_POST_PAGE = "blog.views.render_post_page"
 if COMMENTS_PER_PAGE < 1:
     raise ImproperlyConfigured("COMMENTS_PER_PAGE must be at least 1.")
 # Paper lookup (blog/papers/lookup.py): PubMed E-utilities efetch and Crossref works.
@@ -378,7 +386,7 @@ def site_url(raw: str) -> str:
 
 
 # The canonical origin of every absolute URL the site writes: canonical links, OpenGraph,
-# JSON-LD, feeds, the sitemap, robots.txt and emails (config.site.absolute_url), never the
+# JSON-LD, feeds, the sitemap, robots.txt and emails (core.site.absolute_url), never the
 # request's Host header. BLOG_BASE_URL is its older name. Production defaults to https on
 # the first allowed host name.
 SITE_URL = site_url(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin_input import BadInputAdminMixin
+from core.admin_input import BadInputAdminMixin
 from outbox.models import Address, Message
 
 

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core.site import absolute_url
 from outbox.models import Address, Message
 
 logger = logging.getLogger(__name__)
@@ -153,9 +154,7 @@ def address_request_confirmation(*, email: str) -> bool:
     ).update(confirmation_sent_at=timezone.now())
     if not won:
         return False
-    link = settings.BLOG_BASE_URL + reverse(
-        "outbox:confirm", kwargs={"token": confirmation_token(email)}
-    )
+    link = absolute_url(reverse("outbox:confirm", kwargs={"token": confirmation_token(email)}))
     message_enqueue(
         to=[email],
         subject=f"Confirm your email address for {settings.BLOG_NAME}",

@@ -14,6 +14,12 @@ SEED_PATH = FIXTURES_DIR / "clinicspeak-alemtuzumab-nmo.txt"
 SAMPLES_DIR = FIXTURES_DIR / "samples"
 
 
+def pytest_configure(config):
+    """Hash test passwords with MD5: the default PBKDF2 costs about two seconds a test on
+    this machine, and no test is about the strength of the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Start every test with empty caches: cached pages are keyed by post ids, which a

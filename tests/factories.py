@@ -123,9 +123,10 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
     """Store `count` comments on `post` as nested threads in one bulk insert; return them.
 
     For long threads, where saving one comment at a time (each insert shifting the tree)
-    takes too long. The nested-set fields are computed here, from a random but
-    reproducible shape: each new comment replies to something on the current path of the
-    tree (at most COMMENTS_MAX_DEPTH deep) or starts a thread. `statuses`, if given, maps
+    takes too long. The nested-set fields come from `comments.trees.number_nested_sets`
+    (as the generator's do), for a random but reproducible shape: each new comment
+    replies to something on the current path of the tree (at most COMMENTS_MAX_DEPTH
+    deep) or starts a thread. `statuses`, if given, maps
     the position of a comment in tree order (0-based) to its status; the rest are
     published. Returned in tree order, with primary keys.
     """
@@ -134,6 +135,7 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
     from django.db.models import Max
 
     from comments.rendering import render_comment_body
+    from comments.trees import number_nested_sets
 
     rng = random.Random(seed)
     statuses = statuses or {}
@@ -144,39 +146,27 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
         del path[rng.randint(0, min(len(path), settings.COMMENTS_MAX_DEPTH - 1)) :]
         parents.append(path[-1] if path else None)
         path.append(index)
-    children: dict[int | None, list[int]] = {}
-    for index, parent in enumerate(parents):
-        children.setdefault(parent, []).append(index)
-
     with transaction.atomic():
-        next_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+        first_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+        numbers, order = number_nested_sets(parents, first_tree)
         rows: list[Comment] = []
-
-        def place(index: int, tree_id: int, lft: int, level: int) -> int:
-            """Append the subtree of `index` in tree order; return the next free number."""
+        for position, index in enumerate(order):
             body = f"Comment number {index} in a long thread."
+            place = numbers[index]
             comment = Comment(
                 post=post,
                 author_name=f"Reader {index % 37}",
                 body=body,
                 body_html=render_comment_body(body),
-                status=statuses.get(len(rows), Comment.Status.PUBLISHED),
+                status=statuses.get(position, Comment.Status.PUBLISHED),
                 created_at=start + datetime.timedelta(seconds=index),
-                tree_id=tree_id,
-                lft=lft,
-                level=level,
-                rght=0,
+                tree_id=place.tree_id,
+                lft=place.lft,
+                rght=place.rght,
+                level=place.level,
             )
             comment._index = index
             rows.append(comment)
-            position = lft + 1
-            for child in children.get(index, []):
-                position = place(child, tree_id, position, level + 1)
-            comment.rght = position
-            return position + 1
-
-        for offset, root in enumerate(children.get(None, [])):
-            place(root, next_tree + offset, 1, 0)
         # One insert per level, so every reply points at a parent that has its key.
         by_index = {comment._index: comment for comment in rows}
         for level in range(max((comment.level for comment in rows), default=-1) + 1):

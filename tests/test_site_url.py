@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from comments.notifications import notify_about
+from outbox.services import address_confirm, messages_send_due
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +76,11 @@ def test_emails_link_to_site_url(seed_post, site_url):
     parent = seed_post.comments.filter(parent=None).first()
     parent.author_email, parent.notify_replies = "reader@example.org", True
     parent.save()
+    address_confirm(email="reader@example.org")  # reply emails go to confirmed addresses
     reply = CommentFactory(post=seed_post, parent=parent, author_name="Dre")
 
     notify_about(reply)
+    messages_send_due(limit=10)  # the outbox worker's one round
 
     links = [link for message in mail.outbox for link in re.findall(r"https?://\S+", message.body)]
     assert len(links) == 2  # the reply, and the one-click unsubscribe

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from blog.hashtags import HASHTAG_NAME
+
 # A #Tag written in text; "&#39;" and "C#" are not tags.
-HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z0-9_]*)")
+HASHTAG = re.compile(rf"(?<![\w#&])#({HASHTAG_NAME})")
 # A label that can be a hashtag as it is: one word.
-ONE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+ONE_WORD = re.compile(HASHTAG_NAME)
 
 
 def dedupe_tags(tags) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from blog.hashtags import HASHTAG_NAME
 from blog.importers.document import (
     HASHTAG,
     ImportFormatError,
@@ -32,7 +33,7 @@ DATE_LINE_FORMATS = (
 TITLE_MAX_LENGTH = 300
 AUTHOR_NAME_MAX_LENGTH = 120
 
-TAG = r"#[A-Za-z][A-Za-z0-9_]*"
+TAG = rf"#{HASHTAG_NAME}"
 TRAILING_HASHTAGS = re.compile(rf"(?:^|\s)({TAG}(?:\s+{TAG})*)\s*$")
 # A series is named by a title prefix that is one CamelCase word: "ClinicSpeak:", "#NewsSpeak:".
 SERIES_PREFIX = re.compile(

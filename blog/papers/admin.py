@@ -13,7 +13,7 @@ from blog.papers.fill import filled_data
 from blog.papers.forms import LOOKUP_BUTTON, READ_BUTTON, PaperAdminForm
 from blog.papers.models import AbstractSection, Paper
 from blog.papers.paste import PasteError, parse_pasted
-from config.admin_input import BadInputAdminMixin
+from core.admin_input import BadInputAdminMixin
 
 
 class AbstractSectionInline(admin.StackedInline):

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from blog.abstract import TimeStampedModel
 from blog.papers import identifiers, names, pages
+from core.models import TimeStampedModel
 
 
 class Paper(TimeStampedModel):

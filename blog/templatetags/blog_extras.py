@@ -7,10 +7,11 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from blog import citations
+from blog.hashtags import HASHTAG_NAME
 from blog.models import Post, hashtag_slug
 from blog.structured_data import json_ld_script, post_description
 from blog.text import plain_text_to_html
-from config import site
+from core import site
 
 register = template.Library()
 
@@ -20,11 +21,11 @@ register = template.Library()
 # `#` inside them is ever read as a hashtag. Quoted attribute values (a Markdown link's
 # title) may hold `>` in valid HTML, so a tag ends only at a `>` outside quotes.
 _HASHTAG_TOKENS = re.compile(
-    r"""
+    rf"""
       <(?P<closing>/?)(?P<element>[A-Za-z0-9]*)(?:"[^"]*"|'[^']*'|[^>"'])*>  # a tag
     | &(?:\#[0-9A-Za-z]+|[A-Za-z][0-9A-Za-z]*);  # a character reference
     | \b(?:https?://|www\.)[^\s<]+          # a URL in the text, with any #fragment
-    | (?<![\w\#/])\#(?P<name>[A-Za-z][A-Za-z0-9_]*)
+    | (?<![\w\#/])\#(?P<name>{HASHTAG_NAME})
     """,
     re.VERBOSE,
 )

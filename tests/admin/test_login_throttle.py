@@ -4,8 +4,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.core.cache import cache
 from django.urls import reverse
+
+from config.admin_site import BlogAdminSite
+from core.counters import count_in_window
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,18 @@ def test_success_resets_the_count(client, staff):
 
 def test_login_page_still_opens(client):
     assert client.get(LOGIN).status_code == 200
+
+
+def test_the_admin_is_the_projects_site_and_says_the_blogs_name(client, settings):
+    page = client.get(LOGIN).content.decode()
+
+    assert isinstance(admin.site, BlogAdminSite)
+    assert f"{settings.BLOG_NAME} administration" in page
+    assert "Django administration" not in page
+
+
+def test_the_login_throttle_and_the_comment_rate_limit_count_alike():
+    with time_machine.travel(START, tick=False):
+        assert [count_in_window("k", 60) for _ in range(3)] == [1, 2, 3]
+    with time_machine.travel(START + datetime.timedelta(seconds=61), tick=False):
+        assert count_in_window("k", 60) == 1  # a new window

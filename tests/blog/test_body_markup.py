@@ -16,7 +16,7 @@ from blog import markup
 from blog.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, post_body_text, render_post_body
 from blog.models import Post
 from blog.search import add_snippets, search_posts
-from blog.text import split_paragraphs
+from core.text import split_paragraphs
 from tests.comments.test_xss import PAYLOADS
 from tests.factories import PostFactory
 from tests.html import page

@@ -1,4 +1,4 @@
-"""Caching and conditional GET (blog/caching.py): what is cached, what retires it, and
+"""Caching and conditional GET (blog/caching/): what is cached, what retires it, and
 what every reader is told about keeping pages.
 
 Counts below are per request. A warm cache means the versions, the slug's post, the
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
-from blog import discussion as discussion_module
+from blog import views as blog_views
 from blog.importers import decode_document, parse_post_document
 from blog.importers.writer import import_post
 from blog.models import AbstractSection, Citation, Hashtag
@@ -72,13 +72,13 @@ def full_post(**kwargs):
 def discussions_built(monkeypatch):
     """Record the post of every discussion built (i.e. not served from the cache)."""
     built = []
-    real = discussion_module.build_discussion
+    real = blog_views.build_discussion
 
     def spy(post, number, origin):
         built.append((post.pk, number))
         return real(post, number, origin)
 
-    monkeypatch.setattr(discussion_module, "build_discussion", spy)
+    monkeypatch.setattr(blog_views, "build_discussion", spy)
     return built
 
 
@@ -304,7 +304,7 @@ def _status_update(post, comment, admin_client):
 def _admin_action(post, comment, admin_client):
     admin_client.post(
         reverse("admin:comments_comment_changelist"),
-        {"action": "mark_spam", "_selected_action": [comment.pk]},
+        {"action": "spam", "_selected_action": [comment.pk]},
     )
     return "-Watched words"
 
@@ -418,7 +418,7 @@ def test_a_stored_page_serves_only_the_post_version_it_was_built_under(client):
     url = post.get_absolute_url()
     client.get(url)
 
-    cache.delete(caching._post_key(post.pk))  # a new post version, the site's unchanged
+    cache.delete(caching.versions.post_key(post.pk))  # a new post version, the site's unchanged
     _, count = queries(client, url)
 
     assert count > 0
@@ -561,6 +561,19 @@ def test_a_changed_comment_changes_the_etag(client):
     assert response.status_code == 200
     assert response["ETag"] != old
     assert "After" in response.content.decode()
+
+
+def test_generated_comments_retire_the_page_through_the_comments_signal(client):
+    from comments.generator import comments_generate
+
+    post = full_post()
+    old = etag(client, post)
+
+    comments_generate(post=post, count=3, seed=1)  # bulk inserts: no model signals
+
+    response = client.get(post.get_absolute_url(), headers={"if_none_match": old})
+    assert response.status_code == 200
+    assert "3 comments" in response.content.decode()
 
 
 def test_each_comment_page_has_its_own_etag(client, settings):

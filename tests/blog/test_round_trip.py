@@ -22,7 +22,7 @@ from tests.snapshot import post_content
 pytestmark = pytest.mark.django_db
 
 DB_SETTINGS = settings(
-    max_examples=60,
+    max_examples=30,  # each example writes and re-imports a post: the slowest tests
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

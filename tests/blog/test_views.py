@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.importers import parse_post_document
-from blog.text import split_paragraphs
 from comments.models import Comment
+from core.text import split_paragraphs
 from tests.factories import (
     AbstractSectionFactory,
     CitationFactory,

@@ -24,9 +24,9 @@ def test_queue_lists_pending_first_then_spam(staff_client, seed_post):
 @pytest.mark.parametrize(
     ("action", "before", "after"),
     [
-        ("mark_published", "pending", "published"),
-        ("mark_spam", "published", "spam"),
-        ("mark_removed", "published", "removed"),
+        ("approve", "pending", "published"),
+        ("spam", "published", "spam"),
+        ("remove", "published", "removed"),
         ("restore", "removed", "published"),
     ],
 )
@@ -40,12 +40,12 @@ def test_bulk_actions_change_status(staff_client, seed_post, action, before, aft
 
     assert response.status_code == 200
     assert set(Comment.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {after}
-    assert "2 comment(s) marked" in response.content.decode()
+    assert "2 comment(s) " in response.content.decode()
 
 
 def test_removed_comment_with_replies_keeps_the_thread_shape(staff_client, client, seed_post):
     voltaire = Comment.objects.get(source_ref="3")
-    staff_client.post(CHANGELIST, {"action": "mark_removed", "_selected_action": [voltaire.pk]})
+    staff_client.post(CHANGELIST, {"action": "remove", "_selected_action": [voltaire.pk]})
 
     page = client.get(seed_post.get_absolute_url()).content.decode()
 
@@ -103,3 +103,63 @@ def test_changelist_query_count_does_not_grow_with_comments(
         Comment.objects.create(post=seed_post, body=f"More {n}")
     with django_assert_max_num_queries(12):
         staff_client.get(CHANGELIST)
+
+
+def test_bulk_actions_apply_only_where_the_post_pages_buttons_would(staff_client, seed_post):
+    held, removed = Comment.objects.filter(source_ref__in=["1", "2"]).order_by("source_ref")
+    Comment.objects.filter(pk=held.pk).update(status="pending")
+    Comment.objects.filter(pk=removed.pk).update(status="removed")
+
+    response = staff_client.post(
+        CHANGELIST, {"action": "restore", "_selected_action": [held.pk, removed.pk]}, follow=True
+    )
+
+    assert Comment.objects.get(pk=held.pk).status == "pending"  # restore is not approve
+    assert Comment.objects.get(pk=removed.pk).status == "published"
+    assert "1 comment(s) left as they were" in response.content.decode()
+
+
+@pytest.fixture
+def locked_trees(monkeypatch):
+    """Record the trees whose lock the comment services take."""
+    from comments import services
+
+    taken = []
+    real = services.lock_tree
+
+    def spy(tree_id):
+        taken.append(tree_id)
+        return real(tree_id)
+
+    monkeypatch.setattr(services, "lock_tree", spy)
+    return taken
+
+
+def test_bulk_delete_goes_through_the_service_under_the_trees_lock(
+    staff_client, seed_post, locked_trees
+):
+    from comments.trees import find_tree_problems
+
+    voltaire, reply = Comment.objects.get(source_ref="3"), Comment.objects.get(source_ref="3.4")
+    chosen = [voltaire.pk, reply.pk, Comment.objects.get(source_ref="4").pk]
+
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": chosen, "post": "yes"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert voltaire.tree_id in locked_trees
+    assert not Comment.objects.filter(source_ref__startswith="3").exists()
+    assert not Comment.objects.filter(source_ref="4").exists()
+    assert find_tree_problems() == []
+
+
+def test_change_page_delete_goes_through_the_service(staff_client, seed_post, locked_trees):
+    comment = Comment.objects.get(source_ref="3.2")
+
+    staff_client.post(reverse("admin:comments_comment_delete", args=[comment.pk]), {"post": "yes"})
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert locked_trees == [comment.tree_id]

@@ -109,3 +109,37 @@ def test_concurrent_moves_and_replies_keep_trees_sound():
     assert errors == []
     assert find_tree_problems() == []
     assert Comment.objects.count() == 4 + 12 + 12
+
+
+def test_deleting_from_the_admin_while_replies_arrive_keeps_trees_sound(django_user_model):
+    from django.test import Client
+    from django.urls import reverse
+
+    post = PostFactory(author=AuthorFactory())
+    root = CommentFactory(post=post, body="The root.")
+    branches = [CommentFactory(post=post, parent=root, body=f"Branch {n}") for n in range(8)]
+    for branch in branches:
+        CommentFactory(post=post, parent=branch, body="Under a branch.")
+    doomed, kept = branches[:4], branches[4:]
+    moderator = django_user_model.objects.create_superuser("mod", "mod@example.org", "pw")
+
+    def admin_delete(branch):
+        client = Client()
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_changelist"),
+            {"action": "delete_selected", "_selected_action": [branch.pk], "post": "yes"},
+        )
+        assert response.status_code == 302
+
+    jobs = [(lambda b=b: admin_delete(b)) for b in doomed] + [
+        (lambda b=b, n=n: comment_create(post=post, parent=b, body=f"Late reply {n}"))
+        for n in range(4)
+        for b in kept
+    ]
+    errors = run_concurrently(jobs)
+
+    assert errors == []
+    assert find_tree_problems() == []
+    assert not Comment.objects.filter(pk__in=[b.pk for b in doomed]).exists()
+    assert Comment.objects.get(pk=root.pk).get_descendant_count() == Comment.objects.count() - 1

@@ -1,5 +1,6 @@
 """generate_comments: large realistic threads, written in bulk, that are sound trees."""
 
+import dataclasses
 from io import StringIO
 
 import pytest
@@ -119,14 +120,14 @@ def test_max_depth_limits_nesting():
 
 
 def test_unsound_plan_is_rolled_back(post, monkeypatch):
-    numbered = generator._number_trees
+    numbered = generator.number_nested_sets
 
-    def off_by_one(nodes, first_tree_id):
-        roots = numbered(nodes, first_tree_id)
-        nodes[-1].rght += 1
-        return roots
+    def off_by_one(parents, first_tree_id):
+        numbers, order = numbered(parents, first_tree_id)
+        numbers[-1] = dataclasses.replace(numbers[-1], rght=numbers[-1].rght + 1)
+        return numbers, order
 
-    monkeypatch.setattr(generator, "_number_trees", off_by_one)
+    monkeypatch.setattr(generator, "number_nested_sets", off_by_one)
 
     with pytest.raises(RuntimeError, match="not sound"):
         generator.comments_generate(post=post, count=50, seed=1)

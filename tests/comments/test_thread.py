@@ -36,7 +36,7 @@ def render(thread: list[ThreadNode]) -> str:
             out.append("[")
         else:
             out.append(f"</{node.comment.pk}>")
-            out.extend("]</>" for _ in node.closings)
+            out.extend("]</>" for _ in range(node.closes))
     return "".join(out)
 
 
@@ -246,7 +246,7 @@ def test_any_tree_renders_balanced_with_every_reply_inside_its_parent():
         open_articles.append(pk)
         if not node.opens_replies:
             open_articles.pop()
-            for _ in node.closings:
+            for _ in range(node.closes):
                 open_articles.pop()
     assert open_articles == []
     assert any(node.removed for node in thread)

@@ -119,3 +119,21 @@ def test_a_comment_cannot_move_under_its_own_reply(seed_post):
     with pytest.raises(ValueError, match="under itself"):
         comment_move(voltaire, new_parent=Comment.objects.get(source_ref="3.1"))
     assert find_tree_problems() == []
+
+
+def test_nested_set_numbers_for_a_forest_given_by_parents():
+    from comments.trees import NestedSet, number_nested_sets
+
+    # 0 ─ 1 ─ 3      tree 7
+    #   └ 2
+    # 4              tree 8
+    numbers, order = number_nested_sets([None, 0, 0, 1, None], first_tree_id=7)
+
+    assert order == [0, 1, 3, 2, 4]
+    assert numbers == [
+        NestedSet(7, 1, 8, 0),
+        NestedSet(7, 2, 5, 1),
+        NestedSet(7, 6, 7, 1),
+        NestedSet(7, 3, 4, 2),
+        NestedSet(8, 1, 2, 0),
+    ]

@@ -113,10 +113,10 @@ def test_moderator_approves_a_held_comment_and_readers_see_it(page, site, seed_p
     expect(page.get_by_role("heading", level=1)).to_have_text("Select comment to change")
     page.get_by_role("checkbox", name=f"Select this object for an action - {held}").check()
     action = page.get_by_role("combobox", name=re.compile(r"^Action"))
-    action.select_option(label="Approve (publish) selected comments")
+    action.select_option(label="Approve selected comments")
     page.get_by_role("button", name="Run", exact=True).click()
 
-    expect(page.locator(".messagelist")).to_contain_text("1 comment(s) marked published.")
+    expect(page.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
     page.goto(site + seed_post.get_absolute_url())
     expect(page.locator(f"#comment-{held.pk}")).to_contain_text(held.body)
     expect(page.locator(f"#comment-{held.pk}")).to_contain_text("Emma")

@@ -20,7 +20,7 @@ VICTIM = "stranger@example.org"
 def limits(settings):
     settings.COMMENTS_FLOOD_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = 0
-    settings.BLOG_BASE_URL = "https://blog.example.org"
+    settings.SITE_URL = "https://blog.example.org"
 
 
 def submit(client, post, **fields):

@@ -1,4 +1,5 @@
-"""Abstract base models shared by the project's apps."""
+"""Abstract base models shared by the project's apps (core is not an installed app:
+abstract models need none)."""
 
 from django.db import models
 

@@ -1,0 +1,44 @@
+"""What the site caches, under which keys, and what makes each entry stale.
+
+Everything lives in the shared cache (Redis in production) under version tokens
+(`versions`): a **post version** per post, retired whenever anything its page shows
+changes, and a **site version**, retired by any post or comment anywhere and expiring
+by itself when the next scheduled post goes live. Keyed by those versions:
+
+- the rendered discussion of each comment page of a post (`blog:thread:...`): post
+  version (`post_page`);
+- the sidebar (`blog:sidebar:...`): site version (`fragments`);
+- feed documents (`blog:feed:...`): the site version for the site, hashtag and author
+  feeds, the post version too for a post's comment feed (`feeds`);
+- whole post pages for readers without cookies (`blog:page:<site version>:<address>`),
+  each holding the post version it was built under and used only while that is current
+  (`post_page`; readers with cookies get the page built per request around the cached
+  discussion and sidebar).
+
+The post page (`PostPageCaching`), the other reader pages (`conditional_on_site`) and the
+feeds (`cached_feed`) answer conditional GETs (ETag, Last-Modified) from the same tokens,
+and say who may keep them (`http`). What retires which version: `blog.signals`, the one
+place that calls `posts_changed`.
+"""
+
+from blog.caching.feeds import cached_feed
+from blog.caching.fragments import around_post_html, cached, origin_of, sidebar_html
+from blog.caching.http import conditional_on_site, is_personal, no_store
+from blog.caching.post_page import PostPageCaching
+from blog.caching.versions import post_saved, post_version, posts_changed, site_version
+
+__all__ = [
+    "PostPageCaching",
+    "around_post_html",
+    "cached",
+    "cached_feed",
+    "conditional_on_site",
+    "is_personal",
+    "no_store",
+    "origin_of",
+    "post_saved",
+    "post_version",
+    "posts_changed",
+    "sidebar_html",
+    "site_version",
+]

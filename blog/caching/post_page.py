@@ -1,0 +1,134 @@
+"""The post page's caching: its versions, read before anything else, its validators, the
+whole page for readers without cookies, and its discussion per post version."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from blog.caching.fragments import cached, origin_of
+from blog.caching.http import Validators, apply_http_caching, not_modified, revalidatable
+from blog.caching.versions import (
+    SITE_KEY,
+    Version,
+    post_key,
+    post_pk_for_slug,
+    post_version,
+    site_version,
+    slug_key,
+)
+from blog.compression import encoded_variants, use_variant, variant_response
+
+
+class PostPageCaching:
+    """The versions behind one request for a post page, and its HTTP caching.
+
+    Made before the page reads anything of the post: the versions are read first, so
+    the page's ETag can never claim content newer than what was read, and a
+    revalidation of an unchanged page is answered with no query at all (the post's id
+    comes from its slug through the cache). Personal requests are never revalidated
+    and skip all this.
+    """
+
+    def __init__(self, request, slug: str):
+        self.request = request
+        self.pk: int | None = None
+        self.versions: tuple[Version, Version] | None = None
+        self._page: dict[str, bytes] | None = None
+        if not revalidatable(request):
+            return
+        # Two cache round trips: the slug's post id with the site version, then the post
+        # version with the stored page (whose key needs only the site version).
+        slug_entry = slug_key(slug)
+        found = cache.get_many([slug_entry, SITE_KEY])
+        self.pk = found.get(slug_entry) or post_pk_for_slug(slug)
+        if self.pk is None:
+            return
+        site = Version(*found[SITE_KEY]) if SITE_KEY in found else site_version()
+        post_entry, page_key = post_key(self.pk), self._page_key(site)
+        # A revalidation is most likely answered 304: don't fetch the page for it.
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
+        wanted = [post_entry] if conditional or not page_key else [post_entry, page_key]
+        found = cache.get_many(wanted)
+        post = Version(*found[post_entry]) if post_entry in found else post_version(self.pk)
+        self.versions = (post, site)
+        stored = found.get(page_key) if len(wanted) == 2 else None
+        # The entry holds the page once per encoding (blog.compression), made when stored.
+        if stored is not None and stored[0] == post.token and isinstance(stored[1], dict):
+            self._page = stored[1]
+
+    def not_modified(self) -> HttpResponse | None:
+        """Return a 304 answer if the reader's copy is current, else None."""
+        if self.versions is None:
+            return None
+        return not_modified(self.request, Validators.of(self.versions, self.request.path))
+
+    def _page_key(self, site: Version) -> str | None:
+        """Key of the whole page for a reader without cookies, or None if not shareable.
+
+        Such a request can hold nothing per visitor (no session, no messages, no CSRF token
+        in the page, no CSP nonce), so every such reader of this address gets the same
+        bytes while the versions hold. The key holds the path, the origin and the site
+        version; the entry holds the post version it was built under, and is used only
+        while that is still current. A query string (campaign tags, say) is simply not
+        served from here.
+        """
+        request = self.request
+        if request.method != "GET" or request.COOKIES or request.GET:
+            return None
+        return f"blog:page:{site.token}:{origin_of(request)}{request.path}"
+
+    def cached_page(self) -> HttpResponse | None:
+        """Return the whole page from the cache, if a reader without cookies asks for it
+        and it was stored under the current versions; else None."""
+        if self._page is None:
+            return None
+        response = variant_response(self.request, self._page, "text/html; charset=utf-8")
+        apply_http_caching(self.request, response, Validators.of(self.versions, self.request.path))
+        return response
+
+    def _store_page(self, response) -> None:
+        # A page that asked for a CSRF token (get_token) holds something per visitor.
+        per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        if response.status_code == 200 and not per_visitor:
+            post, site = self.versions
+            variants = encoded_variants(response.content)
+            cache.set(self._page_key(site), (post.token, variants), settings.BLOG_CACHE_SECONDS)
+            use_variant(self.request, response, variants)  # compressed once, here
+
+    def _read_first(self, post) -> bool:
+        return self.versions is not None and self.pk == post.pk
+
+    def discussion(self, post, number: int, build: Callable[[object, int, str], object]):
+        """Return comment page `number` of the post, made by `build(post, number, origin)`
+        and cached per post version.
+
+        The discussion shows nothing of the post but its address (in page links and
+        structured data), which is part of the key, so it may be stored even under a
+        version read after the post: its comments are always read after the version.
+        """
+        origin = origin_of(self.request)
+        version = self.versions[0] if self._read_first(post) else post_version(post.pk)
+        return cached(
+            f"blog:thread:{version.token}:{number}:{origin}{post.get_absolute_url()}",
+            lambda: build(post, number, origin),
+        )
+
+    def finish(self, response, post) -> HttpResponse:
+        """Add the HTTP caching headers to a post page.
+
+        Validators go out only if the versions were read for this very post (a slug
+        given to another post since would otherwise lend it the old post's versions).
+        """
+        validators = None
+        if self._read_first(post):
+            validators = Validators.of(self.versions, self.request.path)
+            if self._page_key(self.versions[1]) is not None:
+                response.add_post_render_callback(self._store_page)
+        elif self.pk is not None:  # the cache had the slug's old post: correct it
+            cache.set(slug_key(post.slug), post.pk, settings.BLOG_CACHE_SECONDS)
+        apply_http_caching(self.request, response, validators)
+        return response
