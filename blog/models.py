@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.abstract import TimeStampedModel
-from blog.markup import render_post_body
+from blog.markup import MARKDOWN, image_references, render_post_body
 
 # Papers live in blog.papers; they are re-exported here for the app's other modules.
 from blog.papers.models import PAPER_CITATION_FIELDS, AbstractSection, Paper  # noqa: F401
 from blog.querysets import PostQuerySet
+from images.html import Source
+from images.models import Image
 
 
 class Series(TimeStampedModel):
@@ -91,6 +93,14 @@ class Post(TimeStampedModel):
     author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="posts")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    lead_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of_posts",
+        help_text="Shown at the top of the post and beside it in lists; optional.",
+    )
     conflict_of_interest = models.TextField(
         "conflict-of-interest disclosure", blank=True, help_text="Shown after the post as “CoI: …”."
     )
@@ -122,7 +132,7 @@ class Post(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_post_body(self.body, self.body_format)
+        self.body_html = render_post_body(self.body, self.body_format, self.figure_images())
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "body_format"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_html"}
@@ -141,6 +151,22 @@ class Post(TimeStampedModel):
         # The local (Europe/London) year and month of publication, as readers see it.
         local = timezone.localtime(self.published_at)
         return {"year": local.year, "month": f"{local.month:02d}", "slug": self.slug}
+
+    def figure_images(self) -> dict:
+        """Return the uploaded images the body places as figures, by id (one query if any)."""
+        ids = image_references(self.body) if self.body_format == MARKDOWN else []
+        if not ids:
+            return {}
+        return {image.pk: image.source() for image in Image.objects.filter(pk__in=ids)}
+
+    def lead_image_file(self) -> Source | None:
+        """Return the lead image's largest file (url, width, height), for OpenGraph and JSON-LD.
+
+        The URL is the storage's: absolute for an object store, a path on this site for the
+        filesystem (make it absolute with the site's origin). The alt text is
+        `post.lead_image.alt_text`.
+        """
+        return self.lead_image.largest() if self.lead_image_id else None
 
     def is_published(self) -> bool:
         """Return True if readers can see the post now."""

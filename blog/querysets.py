@@ -14,6 +14,13 @@ class PostQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
         ).order_by("published_at", "pk")
 
+    def with_figure(self, image_id: int) -> list:
+        """Return the Markdown posts whose body places image `image_id` as a figure."""
+        from blog.markup import MARKDOWN, image_references
+
+        candidates = self.filter(body_format=MARKDOWN, body__contains=f"image:{image_id}")
+        return [post for post in candidates if image_id in image_references(post.body)]
+
     def drafts(self):
         return self.filter(status=self.model.Status.DRAFT)
 
@@ -34,7 +41,7 @@ class PostQuerySet(models.QuerySet):
         queries, so the order is stated here.
         """
         return (
-            self.select_related("author", "series")
+            self.select_related("author", "series", "lead_image")
             .prefetch_related(_hashtags_in_order())
             .with_comment_count()
             .order_by("-published_at", "-pk")
@@ -44,7 +51,7 @@ class PostQuerySet(models.QuerySet):
         """Everything the post page shows except the thread, in a constant number of queries."""
         from blog.models import Citation
 
-        return self.select_related("author", "series").prefetch_related(
+        return self.select_related("author", "series", "lead_image").prefetch_related(
             _hashtags_in_order(),
             Prefetch(
                 "citations",

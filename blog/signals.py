@@ -12,6 +12,7 @@ from authors.models import Author
 from blog import caching
 from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
 from comments.models import Comment
+from images.models import Image
 
 
 @receiver(post_save, sender=Post)
@@ -55,3 +56,13 @@ def abstract_written(sender, instance, **kwargs):
     caching.posts_changed(
         Post.objects.filter(citations__paper_id=instance.paper_id).values_list("pk", flat=True)
     )
+
+
+@receiver(post_save, sender=Image)
+def image_saved(sender, instance, **kwargs):
+    """New alt text, caption or credit: re-render the bodies placing it; retire lead pages."""
+    if kwargs.get("created"):
+        return
+    for post in Post.objects.with_figure(instance.pk):
+        post.save(update_fields=["body_html"])  # re-renders; its own signal retires the page
+    caching.posts_changed(Post.objects.filter(lead_image=instance).values_list("pk", flat=True))

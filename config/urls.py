@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from blog.sitemaps import sitemaps
 
@@ -16,3 +18,15 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    # Development only: in production the object store (or a CDN) serves uploads.
+    urlpatterns.insert(
+        0,
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        ),
+    )
