@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from blog.admin_inlines import JoinedRowsInline
+from blog.editor import PostEditorMixin
 from blog.forms import PostImportForm
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
@@ -124,7 +125,7 @@ def _documents(count: int) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PostEditorMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "series",
@@ -144,7 +145,7 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "teaser", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["author", "series"]
+    autocomplete_fields = ["author", "series", "lead_image"]
     readonly_fields = ["source_ref", "view_on_site_link"]
     inlines = [PostHashtagInline, CitationInline]
     formfield_overrides = {models.TextField: {"form_class": TextareaField}}

@@ -132,7 +132,7 @@ class Post(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_post_body(self.body, self.body_format, self.figure_images())
+        self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "body_format"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_html"}
@@ -151,6 +151,10 @@ class Post(TimeStampedModel):
         # The local (Europe/London) year and month of publication, as readers see it.
         local = timezone.localtime(self.published_at)
         return {"year": local.year, "month": f"{local.month:02d}", "slug": self.slug}
+
+    def render_body(self) -> str:
+        """Return the body rendered as its format says, with its figures (a query if any)."""
+        return render_post_body(self.body, self.body_format, self.figure_images())
 
     def figure_images(self) -> dict:
         """Return the uploaded images the body places as figures, by id (one query if any)."""

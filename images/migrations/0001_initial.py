@@ -3,7 +3,22 @@
 import django.db.models.deletion
 import images.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def editors_handle_images(apps, schema_editor):
+    """Give the Editors group (blog 0002) every permission on images."""
+    app_config = apps.get_app_config("images")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        *Permission.objects.filter(content_type__app_label="images", content_type__model="image")
+    )
 
 
 class Migration(migrations.Migration):
@@ -11,6 +26,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("blog", "0002_staff_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,4 +52,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
-    ]
+        migrations.RunPython(editors_handle_images, migrations.RunPython.noop),
+]

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from blog.models import PostHashtag
 from comments.models import Comment
+from images.services import image_create
 from tests.factories import (
     AbstractSectionFactory,
     AuthorFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     PostFactory,
     SeriesFactory,
 )
+from tests.images.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,12 @@ def _group(i, first):
     return group
 
 
+def _image(i, first):
+    image = image_create(data=image_bytes("PNG", size=(60, 40)), alt_text=f"Figure {i}")
+    PostFactory(lead_image=first or image, body=f"![](image:{image.pk})")
+    return image
+
+
 BUILDERS = {
     "auth.Group": _group,
     "auth.User": _user,
@@ -112,6 +120,7 @@ BUILDERS = {
     "blog.Post": _post,
     "blog.Series": _series,
     "comments.Comment": _comment,
+    "images.Image": _image,
 }
 
 
@@ -145,6 +154,7 @@ def test_registered_models():
         "blog.Post",
         "blog.Series",
         "comments.Comment",
+        "images.Image",
     }
 
 

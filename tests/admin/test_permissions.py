@@ -7,6 +7,8 @@ from django.urls import reverse
 from authors.models import Author
 from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
 from comments.models import Comment
+from images.models import Image
+from images.services import image_create
 from tests.factories import (
     AbstractSectionFactory,
     CitationFactory,
@@ -14,12 +16,23 @@ from tests.factories import (
     HashtagFactory,
     SeriesFactory,
 )
+from tests.images.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 # Models with their own admin pages; the others are edited through inlines.
-ADMIN_MODELS = [Post, Paper, Hashtag, Series, Author, Comment]
-EDITOR_MODELS = {Post, Paper, AbstractSection, Citation, PostHashtag, Hashtag, Series, Author}
+ADMIN_MODELS = [Post, Paper, Hashtag, Series, Author, Comment, Image]
+EDITOR_MODELS = {
+    Post,
+    Paper,
+    AbstractSection,
+    Citation,
+    PostHashtag,
+    Hashtag,
+    Series,
+    Author,
+    Image,
+}
 
 
 def _expected(group, model, page):
@@ -46,6 +59,7 @@ CASES = [
 
 @pytest.fixture
 def content(db):
+    image_create(data=image_bytes("PNG", size=(60, 40)), alt_text="A figure")
     citation = CitationFactory()
     AbstractSectionFactory(paper=citation.paper)
     CommentFactory(post=citation.post)

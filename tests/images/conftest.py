@@ -2,21 +2,7 @@ import io
 import struct
 import zlib
 
-import pytest
 from PIL import ExifTags, Image
-
-from authors.models import Author  # noqa: F401  (apps loaded)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Every test writes its files to a folder of its own, on the filesystem storage."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return settings.MEDIA_ROOT
 
 
 def image_bytes(

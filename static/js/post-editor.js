@@ -1,0 +1,162 @@
+/* The post editor: a live preview beside the body, word count and reading time, and
+   autosave of the form's text in this browser.
+
+   The preview is rendered by the server (blog/editor.py: the same render_post_body that
+   saving uses), so it shows exactly what readers will get; this script only sends the
+   text and places the sanitised HTML that comes back.
+
+   Autosave keeps the title, slug, teaser and body in localStorage as they are typed. When
+   the page opens with a draft that differs from the form, the editor is asked: restore
+   it or discard it. If the post was saved on the server after the draft was begun, the
+   question says so: a newer server version is never replaced without asking. */
+(function () {
+  "use strict";
+
+  var config = document.getElementById("post-editor-config");
+  var form = document.getElementById("post_form");
+  var body = document.getElementById("id_body");
+  if (!config || !form || !body) return;
+  config = JSON.parse(config.textContent);
+
+  var FIELDS = ["title", "slug", "teaser", "body"];
+  var storageKey = "blog-post-draft:" + (config.post || "new");
+  var bodyFormat = document.getElementById("id_body_format");
+  var teaser = document.getElementById("id_teaser");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+
+  // --- Layout: the body and its preview side by side --------------------------------
+  var editor = document.createElement("div");
+  editor.className = "post-editor";
+  body.parentNode.insertBefore(editor, body);
+  editor.appendChild(body);
+  var pane = document.createElement("section");
+  pane.className = "post-preview";
+  pane.setAttribute("aria-labelledby", "post-preview-heading");
+  pane.innerHTML =
+    '<h2 id="post-preview-heading" class="post-preview-heading">Preview</h2>' +
+    '<p class="post-editor-stats" aria-live="polite"></p>' +
+    '<div class="post-preview-body"></div>';
+  editor.appendChild(pane);
+  var stats = pane.querySelector(".post-editor-stats");
+  var previewBody = pane.querySelector(".post-preview-body");
+
+  // --- Live preview ------------------------------------------------------------------
+  var timer = null;
+  var sent = 0;
+  function refresh() {
+    var number = ++sent;
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf.value);
+    data.append("body", body.value);
+    data.append("body_format", bodyFormat ? bodyFormat.value : "markdown");
+    data.append("teaser", teaser ? teaser.value : "");
+    fetch(config.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("The preview failed (" + response.status + ").");
+        return response.json();
+      })
+      .then(function (result) {
+        if (number !== sent) return; // an older answer arriving late
+        previewBody.innerHTML = result.html; // sanitised by the server
+        var minutes = result.reading_minutes;
+        stats.textContent =
+          result.words + (result.words === 1 ? " word" : " words") + " · " +
+          minutes + (minutes === 1 ? " minute" : " minutes") + " to read";
+      })
+      .catch(function (error) {
+        stats.textContent = error.message + " Your text is safe; saving still works.";
+      });
+  }
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  }
+  body.addEventListener("input", schedule);
+  if (teaser) teaser.addEventListener("input", schedule);
+  if (bodyFormat) bodyFormat.addEventListener("change", schedule);
+  refresh();
+
+  // --- Autosave ----------------------------------------------------------------------
+  function field(name) {
+    return document.getElementById("id_" + name);
+  }
+  function current() {
+    var values = {};
+    FIELDS.forEach(function (name) {
+      if (field(name)) values[name] = field(name).value.replace(/\r\n/g, "\n");
+    });
+    return values;
+  }
+  function same(a, b) {
+    return FIELDS.every(function (name) {
+      return (a[name] || "") === (b[name] || "");
+    });
+  }
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(storageKey));
+    } catch (error) {
+      return null;
+    }
+  }
+  var paused = false;
+  function save() {
+    if (paused) return;
+    try {
+      localStorage.setItem(storageKey, JSON.stringify({
+        fields: current(), savedAt: new Date().toISOString(), base: config.serverVersion,
+      }));
+    } catch (error) { /* storage full or off: the form itself still works */ }
+  }
+  var saveTimer = null;
+  form.addEventListener("input", function () {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, 500);
+  });
+  form.addEventListener("submit", function () {
+    clearTimeout(saveTimer);
+    save();
+  });
+
+  var draft = load();
+  if (!draft || !draft.fields) return;
+  if (same(draft.fields, current())) {
+    localStorage.removeItem(storageKey); // saved, or nothing was changed
+    return;
+  }
+  paused = true;
+  var when = new Date(draft.savedAt).toLocaleString();
+  var newer = draft.base !== config.serverVersion;
+  var notice = document.createElement("div");
+  notice.className = "post-draft-notice" + (newer ? " post-draft-notice-conflict" : "");
+  notice.setAttribute("role", "alert");
+  var message = document.createElement("p");
+  message.textContent = newer
+    ? "This post was saved on the server after your unsaved changes in this browser (" + when +
+      "). Restoring them replaces the newer version's title, teaser and body in the form (nothing is saved until you press Save)."
+    : "You have unsaved changes from " + when + " in this browser.";
+  notice.appendChild(message);
+  function button(label, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "button";
+    b.textContent = label;
+    b.addEventListener("click", function () {
+      action();
+      notice.remove();
+      paused = false;
+      save();
+    });
+    notice.appendChild(b);
+  }
+  button(newer ? "Restore my unsaved changes anyway" : "Restore them", function () {
+    FIELDS.forEach(function (name) {
+      if (field(name) && name in draft.fields) field(name).value = draft.fields[name];
+    });
+    refresh();
+  });
+  button(newer ? "Keep the server's version" : "Discard them", function () {
+    localStorage.removeItem(storageKey);
+  });
+  form.insertBefore(notice, form.firstChild);
+})();
