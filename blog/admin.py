@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from blog.admin_inlines import JoinedRowsInline
+from blog.admin_inlines import JoinedRowsInline, OrderedRowsFormSet
 from blog.editor import PostEditorMixin
 from blog.forms import PostImportForm
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
@@ -38,15 +38,20 @@ from blog.revisions import (
     revision_diff,
     unrecorded_stored_version,
 )
-from blog.services import hashtags_merge
+from blog.services import hashtags_merge, post_hashtags_from_text
 from comments.moderation import client_ip
 
 
 class PostHashtagInline(JoinedRowsInline):
+    """The post's hashtags in order: rows move with Up/Down (post-editor.js), positions are
+    kept hidden, and #Tags written in the text are added on save (post_hashtags_from_text)."""
+
     model = PostHashtag
     extra = 0
     autocomplete_fields = ["hashtag"]
     ordering = ["position"]
+    formset = OrderedRowsFormSet
+    formfield_overrides = {models.PositiveSmallIntegerField: {"widget": forms.HiddenInput}}
 
 
 class CitationInline(JoinedRowsInline):
@@ -185,6 +190,7 @@ class PostAdmin(PostEditorMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        post_hashtags_from_text(post=form.instance)
         # After the inlines: the version holds the new hashtags and citations too.
         record_post_revision(
             form.instance,

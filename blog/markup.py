@@ -124,6 +124,30 @@ def sanitise_html(html: str) -> str:
     return _LINK_WITHOUT_ADDRESS.sub(r"\1", html)
 
 
+# A #Hashtag in text: as blog_extras.link_hashtags finds them (not after a word, #, / or &).
+_HASHTAG = re.compile(r"(?<![\w#/&])#([A-Za-z][A-Za-z0-9_]*)")
+
+
+def hashtag_names(text: str, body_format: str = TEXT) -> list[str]:
+    """Return the #Hashtags written in the text, in order, first spelling of each.
+
+    In Markdown only the prose counts: not code, link addresses or headings' `#`.
+    Duplicates are dropped case-insensitively (`#MSResearch` then `#msresearch`: one).
+    """
+    if body_format == MARKDOWN:
+        parts = []
+        for token in _markdown.parse(text):
+            if token.type == "inline":
+                parts.extend(c.content for c in token.children or [] if c.type == "text")
+        text = "\n".join(parts)
+    elif body_format == HTML:
+        text = html_text(text)
+    names: dict[str, str] = {}
+    for name in _HASHTAG.findall(text):
+        names.setdefault(name.lower(), name)
+    return list(names.values())
+
+
 def image_references(text: str) -> list[int]:
     """Return the ids of the uploaded images a Markdown body names (`![…](image:ID …)`)."""
     return sorted({int(number) for number in _IMAGE_REFERENCE.findall(text)})

@@ -206,7 +206,8 @@ class PostHashtag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.post} {self.hashtag}"
+        # The title of its row in the post's admin page: "#MSResearch".
+        return str(self.hashtag)
 
 
 class Citation(models.Model):
@@ -223,7 +224,8 @@ class Citation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.post} cites {self.paper}"
+        # The title of its row in the post's admin page: the paper.
+        return str(self.paper)
 
 
 class PostRevision(models.Model):

@@ -76,6 +76,51 @@
   if (bodyFormat) bodyFormat.addEventListener("change", schedule);
   refresh();
 
+  // --- Hashtag rows: Up and Down instead of position numbers --------------------------
+  var tagGroup = document.getElementById("post_hashtags-group");
+  function tagRows() {
+    return Array.prototype.filter.call(
+      tagGroup.querySelectorAll("tbody tr.form-row"),
+      function (row) { return !row.classList.contains("empty-form"); }
+    );
+  }
+  function renumber() {
+    tagRows().forEach(function (row, index) {
+      var position = row.querySelector("input[name$='-position']");
+      if (position) position.value = index + 1;
+    });
+  }
+  function addMoveButtons(row) {
+    var cell = row.querySelector("td.field-hashtag");
+    if (!cell || cell.querySelector(".move-row")) return;
+    [["Up", -1], ["Down", 1]].forEach(function (spec) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "move-row";
+      b.textContent = spec[0];
+      b.setAttribute("aria-label", "Move this hashtag " + spec[0].toLowerCase());
+      b.addEventListener("click", function () {
+        var rows = tagRows();
+        var index = rows.indexOf(row);
+        var other = rows[index + spec[1]];
+        if (!other) return;
+        if (spec[1] < 0) other.parentNode.insertBefore(row, other);
+        else other.parentNode.insertBefore(other, row);
+        renumber();
+        b.focus();
+      });
+      cell.appendChild(b);
+    });
+  }
+  if (tagGroup) {
+    tagRows().forEach(addMoveButtons);
+    document.addEventListener("formset:added", function (event) {
+      if (event.detail && event.detail.formsetName === "post_hashtags") {
+        addMoveButtons(event.target);
+      }
+    });
+  }
+
   // --- Autosave ----------------------------------------------------------------------
   function field(name) {
     return document.getElementById("id_" + name);
