@@ -29,6 +29,7 @@ from blog.models import (
 )
 from blog.papers import admin as paper_admin  # noqa: F401  (registers PaperAdmin)
 from blog.platforms.admin_views import platform_import_view
+from blog.publishing import PublishingMixin, publication_label
 from blog.revisions import (
     ORIGIN_ADMIN,
     other_revision,
@@ -130,7 +131,7 @@ def _documents(count: int) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(PostEditorMixin, admin.ModelAdmin):
+class PostAdmin(PublishingMixin, PostEditorMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "series",
@@ -167,12 +168,8 @@ class PostAdmin(PostEditorMixin, admin.ModelAdmin):
 
     @admin.display(description="publication", ordering="status")
     def publication(self, post):
-        """Show draft, scheduled (published but dated in the future) or published."""
-        if post.status == Post.Status.DRAFT:
-            return "Draft"
-        if post.published_at > timezone.now():
-            return "Scheduled"
-        return "Published"
+        """Show draft, scheduled (with when it goes live) or published."""
+        return publication_label(post)
 
     @admin.display(description="on the site")
     def view_on_site_link(self, post):
