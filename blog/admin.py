@@ -30,6 +30,7 @@ from blog.models import (
 from blog.papers import admin as paper_admin  # noqa: F401  (registers PaperAdmin)
 from blog.platforms.admin_views import platform_import_view
 from blog.publishing import PublishingMixin, publication_label
+from blog.restore import RestoreVersionMixin
 from blog.revisions import (
     ORIGIN_ADMIN,
     other_revision,
@@ -131,7 +132,7 @@ def _documents(count: int) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(PublishingMixin, PostEditorMixin, admin.ModelAdmin):
+class PostAdmin(RestoreVersionMixin, PublishingMixin, PostEditorMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "series",
@@ -251,6 +252,7 @@ class PostAdmin(PublishingMixin, PostEditorMixin, admin.ModelAdmin):
             "newer": newer,
             "diffs": revision_diff(older.snapshot, newer.snapshot) if older else [],
             "compare_form": form,
+            "has_change_permission": self.has_change_permission(request, post),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/blog/post/revision.html", context)
