@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.abstract import TimeStampedModel
-from blog.markup import MARKDOWN, image_references, render_post_body
+from blog.markup import MARKDOWN, hashtag_names, image_references, render_post_body
 
 # Papers live in blog.papers; they are re-exported here for the app's other modules.
 from blog.papers.models import PAPER_CITATION_FIELDS, AbstractSection, Paper  # noqa: F401
@@ -186,6 +186,11 @@ class Post(TimeStampedModel):
         Runs a query unless `post_hashtags__hashtag` was prefetched (the querysets do).
         """
         return [link.hashtag for link in self.post_hashtags.all()]
+
+    def hashtags_after_teaser(self) -> list[Hashtag]:
+        """Return the hashtags to list after the teaser: those it does not write itself."""
+        written = {hashtag_slug(name) for name in hashtag_names(self.teaser)}
+        return [tag for tag in self.hashtag_list() if tag.slug not in written]
 
     def paper_list(self) -> list[Paper]:
         """Return the cited papers in citation order (prefetched by `for_detail()`)."""

@@ -19,14 +19,12 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
+
+def media(request, path):
+    """Serve an uploaded file from MEDIA_ROOT (read per request, so tests may move it)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # Development only: in production the object store (or a CDN) serves uploads.
-    urlpatterns.insert(
-        0,
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        ),
-    )
+    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"))

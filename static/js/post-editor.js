@@ -9,7 +9,8 @@
    the page opens with a draft that differs from the form, the editor is asked: restore
    it or discard it. If the post was saved on the server after the draft was begun, the
    question says so: a newer server version is never replaced without asking. */
-(function () {
+// The admin puts form media in <head>: start once the form is there.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
 
   var config = document.getElementById("post-editor-config");
@@ -121,6 +122,31 @@
     });
   }
 
+  // --- Names for the autocomplete boxes ---------------------------------------------
+  // select2 names its combobox after the selected value, so an empty one has no name:
+  // name each after its field's label (or, in an inline row, its column heading).
+  function nameComboboxes() {
+    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      var container = select.nextElementSibling;
+      if (!container || !container.classList.contains("select2-container")) return;
+      var label = select.id && document.querySelector("label[for='" + select.id + "']");
+      var name = label ? label.textContent : "";
+      var cell = select.closest("td");
+      if (!name && cell) {
+        var heading = cell.closest("table").querySelectorAll("thead th")[cell.cellIndex];
+        name = heading ? heading.textContent : "";
+      }
+      name = name.replace(/[:\s]+$/, "").trim();
+      if (!name) return;
+      container.querySelectorAll("[role=combobox], [role=textbox]").forEach(function (part) {
+        part.setAttribute("aria-label", name);
+      });
+    });
+  }
+  setTimeout(nameComboboxes, 0); // after jQuery's ready handlers have made the boxes
+  window.addEventListener("load", nameComboboxes);
+  document.addEventListener("formset:added", function () { setTimeout(nameComboboxes, 0); });
+
   // --- Autosave ----------------------------------------------------------------------
   function field(name) {
     return document.getElementById("id_" + name);
@@ -204,4 +230,4 @@
     localStorage.removeItem(storageKey);
   });
   form.insertBefore(notice, form.firstChild);
-})();
+});

@@ -85,3 +85,12 @@ def test_the_hashtag_rows_have_no_position_to_type_and_read_as_tags(staff_client
     row = page[page.index('<td class="original">') :]
     assert row[: row.index("</p>")].split() == ["<td", 'class="original">', "<p>", "#MSResearch"]
     assert "Alemtuzumab in NMO #MSResearch" not in page
+
+
+def test_the_post_page_lists_after_the_teaser_only_the_tags_it_does_not_write(client):
+    post = PostFactory(teaser="What an autopsy shows #NMO", tags=["NMO", "MSResearch"])
+    page = client.get(post.get_absolute_url()).text
+    teaser = page[page.index('<p class="teaser">') :]
+    teaser = teaser[: teaser.index("</p>")]
+    assert teaser.count(">#NMO</a>") == 1
+    assert teaser.count(">#MSResearch</a>") == 1
