@@ -25,7 +25,8 @@ def _status_action(status: str, label: str):
     @admin.action(description=label, permissions=["change"])
     def action(modeladmin, request, queryset):
         count = comments_set_status(queryset, status)
-        modeladmin.message_user(request, f"{count} comment(s) marked {status}.", messages.SUCCESS)
+        noun = "comment" if count == 1 else "comments"
+        modeladmin.message_user(request, f"{count} {noun} marked {status}.", messages.SUCCESS)
 
     action.__name__ = f"mark_{status}"
     return action
@@ -35,7 +36,7 @@ def _status_action(status: str, label: str):
 class CommentAdmin(MPTTModelAdmin):
     """The moderation queue: pending first, with bulk approve / spam / remove / restore."""
 
-    list_display = ["excerpt", "display_name", "post", "status", "created_at", "on_site"]
+    list_display = ["excerpt", "display_name", "post_title", "status", "created_at", "on_site"]
     list_filter = ["status", "post"]
     list_select_related = ["post"]
     list_per_page = 100
@@ -108,6 +109,16 @@ class CommentAdmin(MPTTModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments come from readers or the importer
+
+    class Media:
+        css = {"all": ["css/admin-moderation.css"]}
+
+    @admin.display(description="post", ordering="post__title")
+    def post_title(self, comment):
+        # Short, so the queue fits a 1280-pixel screen; the whole title is its tooltip.
+        return format_html(
+            '<span title="{}">{}</span>', comment.post.title, Truncator(comment.post.title).words(6)
+        )
 
     @admin.display(description="comment")
     def excerpt(self, comment):

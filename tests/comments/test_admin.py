@@ -40,7 +40,7 @@ def test_bulk_actions_change_status(staff_client, seed_post, action, before, aft
 
     assert response.status_code == 200
     assert set(Comment.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {after}
-    assert "2 comment(s) marked" in response.content.decode()
+    assert "2 comments marked" in response.content.decode()
 
 
 def test_removed_comment_with_replies_keeps_the_thread_shape(staff_client, client, seed_post):
@@ -103,3 +103,12 @@ def test_changelist_query_count_does_not_grow_with_comments(
         Comment.objects.create(post=seed_post, body=f"More {n}")
     with django_assert_max_num_queries(12):
         staff_client.get(CHANGELIST)
+
+
+def test_one_comment_is_one_comment_in_the_message(staff_client, seed_post):
+    chosen = Comment.objects.get(source_ref="1")
+    response = staff_client.post(
+        CHANGELIST, {"action": "mark_spam", "_selected_action": [chosen.pk]}, follow=True
+    )
+    assert "1 comment marked spam." in response.content.decode()
+    assert "comment(s)" not in response.content.decode()
