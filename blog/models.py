@@ -74,7 +74,8 @@ class Post(TimeStampedModel):
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )
     teaser = models.TextField(
-        blank=True, help_text="The summary line under the title, without hashtags."
+        blank=True,
+        help_text="The summary line under the title; #Tags written here become hashtags.",
     )
 
     class BodyFormat(models.TextChoices):
