@@ -13,6 +13,7 @@ from blog import caching
 from blog.models import AbstractSection, Citation, Hashtag, Paper, Post, PostHashtag, Series
 from comments.models import Comment
 from images.models import Image
+from images.usage import register_usage
 
 
 @receiver(post_save, sender=Post)
@@ -66,3 +67,7 @@ def image_saved(sender, instance, **kwargs):
     for post in Post.objects.with_figure(instance.pk):
         post.save(update_fields=["body_html"])  # re-renders; its own signal retires the page
     caching.posts_changed(Post.objects.filter(lead_image=instance).values_list("pk", flat=True))
+
+
+# An image placed as a figure in a post's body cannot be deleted from the image admin.
+register_usage(lambda image: Post.objects.with_figure(image.pk))

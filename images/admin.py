@@ -5,6 +5,7 @@ from images.forms import ImageTextsForm, ImageUploadForm
 from images.html import picture_html
 from images.models import Image
 from images.services import image_create
+from images.usage import image_users
 
 
 @admin.register(Image)
@@ -29,6 +30,16 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse to delete an image a post shows (as a figure; lead images are PROTECTed)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            protected.extend(
+                format_html("{}: “{}” places {} as a figure", user._meta.verbose_name, user, image)
+                for user in image_users(image)
+            )
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         if change:

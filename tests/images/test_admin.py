@@ -63,3 +63,22 @@ def test_changing_an_image_edits_its_texts_only(staff_client, media_root):
     staff_client.post(url, {"alt_text": "New alt", "caption": "Cap", "credit": "Me"})
     image.refresh_from_db()
     assert (image.alt_text, image.caption, image.credit) == ("New alt", "Cap", "Me")
+
+
+def test_an_image_a_post_shows_cannot_be_deleted(staff_client):
+    from images.services import image_create
+    from tests.factories import PostFactory
+
+    figure = image_create(data=image_bytes("PNG", size=(80, 60)), alt_text="Figure")
+    lead = image_create(data=image_bytes("PNG", size=(80, 60)), alt_text="Lead")
+    unused = image_create(data=image_bytes("PNG", size=(80, 60)), alt_text="Unused")
+    PostFactory(title="Figures post", body=f"![](image:{figure.pk})", lead_image=lead)
+    for image in (figure, lead):
+        url = f"/admin/images/image/{image.pk}/delete/"
+        page = staff_client.get(url).text
+        assert "would require deleting the following protected related objects" in page
+        assert "Figures post" in page
+        staff_client.post(url, {"post": "yes"})
+        assert Image.objects.filter(pk=image.pk).exists()
+    staff_client.post(f"/admin/images/image/{unused.pk}/delete/", {"post": "yes"})
+    assert not Image.objects.filter(pk=unused.pk).exists()
