@@ -1,5 +1,6 @@
 import functools
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -13,7 +14,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from blog.admin_inlines import JoinedRowsInline
+from blog.admin_inlines import JoinedRowsInline, OrderedRowsFormSet
+from blog.editor import PostEditorMixin
 from blog.forms import HashtagMergeForm, PostImportForm, RevisionCompareForm, TextareaField
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
@@ -26,6 +28,8 @@ from blog.models import (
 )
 from blog.papers import admin as paper_admin  # noqa: F401  (registers PaperAdmin)
 from blog.platforms.admin_views import platform_import_view
+from blog.publishing import PublishingMixin, publication_label
+from blog.restore import RestoreVersionMixin
 from blog.revisions import (
     ORIGIN_ADMIN,
     other_revision,
@@ -35,15 +39,20 @@ from blog.revisions import (
     revision_diff,
     unrecorded_stored_version,
 )
-from blog.services import hashtags_merge
+from blog.services import hashtags_merge, post_hashtags_from_text
 from core.admin_input import BadInputAdminMixin
 
 
 class PostHashtagInline(JoinedRowsInline):
+    """The post's hashtags in order: rows move with Up/Down (post-editor.js), positions are
+    kept hidden, and #Tags written in the text are added on save (post_hashtags_from_text)."""
+
     model = PostHashtag
     extra = 0
     autocomplete_fields = ["hashtag"]
     ordering = ["position"]
+    formset = OrderedRowsFormSet
+    formfield_overrides = {models.PositiveSmallIntegerField: {"widget": forms.HiddenInput}}
 
 
 class CitationInline(JoinedRowsInline):
@@ -80,7 +89,9 @@ def _documents(count: int) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
+class PostAdmin(
+    RestoreVersionMixin, PublishingMixin, PostEditorMixin, BadInputAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "series",
@@ -100,7 +111,7 @@ class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "teaser", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["author", "series"]
+    autocomplete_fields = ["author", "series", "lead_image"]
     readonly_fields = ["source_ref", "view_on_site_link"]
     inlines = [PostHashtagInline, CitationInline]
     formfield_overrides = {models.TextField: {"form_class": TextareaField}}
@@ -117,12 +128,8 @@ class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="publication", ordering="status")
     def publication(self, post):
-        """Show draft, scheduled (published but dated in the future) or published."""
-        if post.status == Post.Status.DRAFT:
-            return "Draft"
-        if post.published_at > timezone.now():
-            return "Scheduled"
-        return "Published"
+        """Show draft, scheduled (with when it goes live) or published."""
+        return publication_label(post)
 
     @admin.display(description="on the site")
     def view_on_site_link(self, post):
@@ -140,6 +147,7 @@ class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        post_hashtags_from_text(post=form.instance)
         # After the inlines: the version holds the new hashtags and citations too.
         record_post_revision(
             form.instance,
@@ -203,6 +211,7 @@ class PostAdmin(BadInputAdminMixin, admin.ModelAdmin):
             "newer": newer,
             "diffs": revision_diff(older.snapshot, newer.snapshot) if older else [],
             "compare_form": form,
+            "has_change_permission": self.has_change_permission(request, post),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/blog/post/revision.html", context)

@@ -61,3 +61,17 @@ class JoinedRowsInline(admin.TabularInline):
                 JoinedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OrderedRowsFormSet(JoinedRowsFormSet):
+    """Rows added on the page go after the existing ones, in the order they were added,
+    unless the page numbered them (the Up/Down buttons number every row from 1)."""
+
+    # After any position an existing row can have (PositiveSmallIntegerField); the rows
+    # are renumbered 0, 1, 2, ... once saved.
+    NEW_ROW_POSITION = 32000
+
+    def save_new(self, form, commit=True):
+        if not form.instance.position:
+            form.instance.position = self.NEW_ROW_POSITION
+        return super().save_new(form, commit)

@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.markup import render_post_body
+from blog.markup import MARKDOWN, hashtag_names, image_references, render_post_body
 
 # Papers live in blog.papers; they are re-exported here for the app's other modules.
 from blog.papers.models import PAPER_CITATION_FIELDS, AbstractSection, Paper  # noqa: F401
 from blog.querysets import PostQuerySet, WithPublishedPostsQuerySet
 from core.models import TimeStampedModel
+from images.html import Source
+from images.models import Image
 
 
 class Series(TimeStampedModel):
@@ -77,7 +79,8 @@ class Post(TimeStampedModel):
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )
     teaser = models.TextField(
-        blank=True, help_text="The summary line under the title, without hashtags."
+        blank=True,
+        help_text="The summary line under the title; #Tags written here become hashtags.",
     )
 
     class BodyFormat(models.TextChoices):
@@ -96,6 +99,14 @@ class Post(TimeStampedModel):
     author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="posts")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    lead_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of_posts",
+        help_text="Shown at the top of the post and beside it in lists; optional.",
+    )
     conflict_of_interest = models.TextField(
         "conflict-of-interest disclosure", blank=True, help_text="Shown after the post as “CoI: …”."
     )
@@ -134,7 +145,7 @@ class Post(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_post_body(self.body, self.body_format)
+        self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"body", "body_format"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_html"}
@@ -153,6 +164,26 @@ class Post(TimeStampedModel):
         # The local (Europe/London) year and month of publication, as readers see it.
         local = timezone.localtime(self.published_at)
         return {"year": local.year, "month": f"{local.month:02d}", "slug": self.slug}
+
+    def render_body(self) -> str:
+        """Return the body rendered as its format says, with its figures (a query if any)."""
+        return render_post_body(self.body, self.body_format, self.figure_images())
+
+    def figure_images(self) -> dict:
+        """Return the uploaded images the body places as figures, by id (one query if any)."""
+        ids = image_references(self.body) if self.body_format == MARKDOWN else []
+        if not ids:
+            return {}
+        return {image.pk: image.source() for image in Image.objects.filter(pk__in=ids)}
+
+    def lead_image_file(self) -> Source | None:
+        """Return the lead image's largest file (url, width, height), for OpenGraph and JSON-LD.
+
+        The URL is the storage's: absolute for an object store, a path on this site for the
+        filesystem (make it absolute with the site's origin). The alt text is
+        `post.lead_image.alt_text`.
+        """
+        return self.lead_image.largest() if self.lead_image_id else None
 
     def is_published(self) -> bool:
         """Return True if readers can see the post now."""
@@ -176,6 +207,11 @@ class Post(TimeStampedModel):
         """
         return [link.hashtag for link in self.post_hashtags.all()]
 
+    def hashtags_after_teaser(self) -> list[Hashtag]:
+        """Return the hashtags to list after the teaser: those it does not write itself."""
+        written = {hashtag_slug(name) for name in hashtag_names(self.teaser)}
+        return [tag for tag in self.hashtag_list() if tag.slug not in written]
+
     def paper_list(self) -> list[Paper]:
         """Return the cited papers in citation order (prefetched by `for_detail()`)."""
         return [citation.paper for citation in self.citations.all()]
@@ -195,7 +231,8 @@ class PostHashtag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.post} {self.hashtag}"
+        # The title of its row in the post's admin page: "#MSResearch".
+        return str(self.hashtag)
 
 
 class Citation(models.Model):
@@ -212,7 +249,8 @@ class Citation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.post} cites {self.paper}"
+        # The title of its row in the post's admin page: the paper.
+        return str(self.paper)
 
 
 class PostRevision(models.Model):

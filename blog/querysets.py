@@ -17,6 +17,13 @@ class PostQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
         ).order_by("published_at", "pk")
 
+    def with_figure(self, image_id: int) -> list:
+        """Return the Markdown posts whose body places image `image_id` as a figure."""
+        from blog.markup import MARKDOWN, image_references
+
+        candidates = self.filter(body_format=MARKDOWN, body__contains=f"image:{image_id}")
+        return [post for post in candidates if image_id in image_references(post.body)]
+
     def drafts(self):
         return self.filter(status=self.model.Status.DRAFT)
 
@@ -38,7 +45,7 @@ class PostQuerySet(models.QuerySet):
     def listing_rows(self):
         """The rows a list of posts shows with each post (author, series, hashtags), without
         the comment count (search counts only the page it shows: blog.search)."""
-        return self.select_related("author", "series").prefetch_related(
+        return self.select_related("author", "series", "lead_image").prefetch_related(
             _hashtags_in_order(self.model)
         )
 
@@ -86,7 +93,7 @@ class PostQuerySet(models.QuerySet):
         """Everything the post page shows except the thread, in a constant number of queries."""
         # The models are reached through the relations: blog.models imports this module.
         Citation = self.model.citations.rel.related_model
-        return self.select_related("author", "series").prefetch_related(
+        return self.select_related("author", "series", "lead_image").prefetch_related(
             _hashtags_in_order(self.model),
             Prefetch(
                 "citations",

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from blog.models import Hashtag, Post, PostHashtag
+from blog.markup import TEXT, hashtag_names
+from blog.models import Hashtag, Post, PostHashtag, hashtag_slug
 from blog.revisions import ORIGIN_MERGE, record_post_revision, unrecorded_stored_version
 
 
@@ -55,3 +56,33 @@ def hashtags_merge(
     for post in Post.objects.filter(pk__in=relinked).select_related("series", "author"):
         record_post_revision(post, user=user, origin=ORIGIN_MERGE, before=before[post.pk])
     return len(relinked)
+
+
+@transaction.atomic
+def post_hashtags_from_text(*, post: Post) -> list[str]:
+    """Give the post the #Hashtags its teaser and body write, after the ones it has.
+
+    The post's own hashtags keep their order (the editor's); tags written in the text
+    that it lacks follow, in the order written (teaser first), matched case-insensitively
+    and created when new. Positions are renumbered 0, 1, 2, ... Return the names added.
+    """
+    links = list(post.post_hashtags.select_related("hashtag").order_by("position", "pk"))
+    have = {link.hashtag.slug for link in links}
+    added = []
+    written = hashtag_names(post.teaser, TEXT) + hashtag_names(post.body, post.body_format)
+    for name in written:
+        slug = hashtag_slug(name)
+        if slug in have:
+            continue
+        tag = Hashtag.objects.filter(slug=slug).first() or Hashtag.objects.create(name=name)
+        links.append(PostHashtag(post=post, hashtag=tag))
+        have.add(slug)
+        added.append(tag.name)
+    for position, link in enumerate(links):
+        if link.pk is None:
+            link.position = position
+            link.save()
+        elif link.position != position:
+            link.position = position
+            link.save(update_fields=["position"])
+    return added

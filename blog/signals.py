@@ -23,6 +23,8 @@ from blog.models import (
 )
 from comments.models import Comment
 from comments.signals import comments_changed
+from images.models import Image
+from images.usage import register_usage
 
 
 @receiver(post_save, sender=Post)
@@ -76,3 +78,17 @@ def abstract_written(sender, instance, **kwargs):
     caching.posts_changed(
         Post.objects.filter(citations__paper_id=instance.paper_id).values_list("pk", flat=True)
     )
+
+
+@receiver(post_save, sender=Image)
+def image_saved(sender, instance, **kwargs):
+    """New alt text, caption or credit: re-render the bodies placing it; retire lead pages."""
+    if kwargs.get("created"):
+        return
+    for post in Post.objects.with_figure(instance.pk):
+        post.save(update_fields=["body_html"])  # re-renders; its own signal retires the page
+    caching.posts_changed(Post.objects.filter(lead_image=instance).values_list("pk", flat=True))
+
+
+# An image placed as a figure in a post's body cannot be deleted from the image admin.
+register_usage(lambda image: Post.objects.with_figure(image.pk))

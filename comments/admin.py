@@ -23,6 +23,11 @@ QUEUE_ORDER = Case(
 )
 
 
+def _comments(count: int) -> str:
+    """Return "1 comment", "2 comments"."""
+    return f"{count} comment{'' if count == 1 else 's'}"
+
+
 def _bulk_action(action: ModerationAction):
     """The changelist's form of a quick action: it changes only the selected comments it
     applies to (MODERATION_ACTIONS), as the post page's buttons do."""
@@ -32,11 +37,11 @@ def _bulk_action(action: ModerationAction):
         applicable = queryset.filter(status__in=action.applies_to)
         skipped = queryset.count() - applicable.count()
         count = comments_set_status(applicable, action.status)
-        modeladmin.message_user(request, f"{count} comment(s) {action.done}.", messages.SUCCESS)
+        modeladmin.message_user(request, f"{_comments(count)} {action.done}.", messages.SUCCESS)
         if skipped:
             modeladmin.message_user(
                 request,
-                f"{skipped} comment(s) left as they were: {action.label.lower()} does not "
+                f"{_comments(skipped)} left as they were: {action.label.lower()} does not "
                 "apply to their status.",
                 messages.WARNING,
             )
@@ -53,7 +58,7 @@ class CommentAdmin(BadInputAdminMixin, MPTTModelAdmin):
     lock; comments are never moved here (their parent is read-only).
     """
 
-    list_display = ["excerpt", "display_name", "post", "status", "created_at", "on_site"]
+    list_display = ["excerpt", "display_name", "post_title", "status", "created_at", "on_site"]
     list_filter = ["status", "post"]
     list_select_related = ["post"]
     list_per_page = 100
@@ -131,6 +136,16 @@ class CommentAdmin(BadInputAdminMixin, MPTTModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments come from readers or the importer
+
+    class Media:
+        css = {"all": ["css/admin-moderation.css"]}
+
+    @admin.display(description="post", ordering="post__title")
+    def post_title(self, comment):
+        # Short, so the queue fits a 1280-pixel screen; the whole title is its tooltip.
+        return format_html(
+            '<span title="{}">{}</span>', comment.post.title, Truncator(comment.post.title).words(6)
+        )
 
     @admin.display(description="comment")
     def excerpt(self, comment):

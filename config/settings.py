@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "mptt",
     "authors",
+    "images",
     "blog",
     "comments",
     "outbox",
@@ -173,13 +174,55 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# --- Media: uploaded images ---------------------------------------------------------------
+# The local filesystem by default (MEDIA_ROOT, served by Django only in development); any
+# S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set (django-storages), which
+# serves the files itself or through a CDN (AWS_S3_CUSTOM_DOMAIN).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+# Decided when settings load, as for static files: tests turn DEBUG off later.
+SERVE_MEDIA = DEBUG
+
+
+def media_storage() -> dict:
+    """Return STORAGES["default"]: an S3-compatible bucket if one is named, else the disk."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": os.environ.get("AWS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
+        "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        # Public images: plain URLs (no expiring signatures) that a CDN can cache.
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+        "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {key: value for key, value in options.items() if value is not None},
+    }
+
+
+# Uploads: the largest file and the most pixels accepted (a 40-megapixel camera photo is
+# fine; a "decompression bomb" claiming far more is refused before it is decoded).
+IMAGES_MAX_UPLOAD_BYTES = env_int("IMAGES_MAX_UPLOAD_BYTES", 25 * 1000 * 1000)
+IMAGES_MAX_PIXELS = env_int("IMAGES_MAX_PIXELS", 60 * 1000 * 1000)
+# Where images are served from when not this site (the bucket's or the CDN's origin, e.g.
+# https://cdn.example.org), for the Content Security Policy's img-src.
+IMAGES_ORIGINS = env_list("IMAGES_ORIGINS", [])
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Production serves files collected with content hashes in their names (cached for a
 # year by browsers and CDNs) and pre-compressed; development serves the source files.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -221,7 +264,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src-elem": [CSP.SELF],
     "style-src-attr": [CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *IMAGES_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -28,6 +28,17 @@ def empty_caches():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files go to a temporary folder on the filesystem storage, never to media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED_PATH

@@ -14,9 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MAY_IMPORT = {
     "core": set(),
     "outbox": {"core"},
+    "images": {"core"},
     "authors": {"core"},
     "comments": {"core", "outbox", "authors"},
-    "blog": {"core", "authors", "comments", "outbox"},
+    "blog": {"core", "authors", "comments", "outbox", "images"},
 }
 PROJECT = {*MAY_IMPORT, "config", "bench", "tests"}
 

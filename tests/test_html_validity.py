@@ -15,8 +15,10 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
+from images.services import image_create
 from outbox.services import confirmation_token
 from tests.factories import PostFactory
+from tests.images.conftest import image_bytes
 
 VNU = (
     Path(__file__).resolve().parent.parent
@@ -117,9 +119,16 @@ def html_errors(files: list[Path], jar: Path = VNU) -> list[str]:
 def test_reader_pages_have_no_html_errors(client, seed_post, tmp_path, settings):
     require_checker()
     settings.COMMENTS_PER_PAGE = 5  # the seed's 13 comments on pages, with their links
-    markdown_post = PostFactory(
-        author=seed_post.author, body=MARKDOWN_BODY, body_format=Post.BodyFormat.MARKDOWN
+    figure = image_create(
+        data=image_bytes("JPEG", size=(900, 600)), alt_text="An MRI", credit="Barts Health"
     )
+    markdown_post = PostFactory(
+        author=seed_post.author,
+        body=MARKDOWN_BODY + f'\n![A figure](image:{figure.pk} "A caption")\n',
+        body_format=Post.BodyFormat.MARKDOWN,
+        lead_image=figure,
+    )
+    assert "<figure" in markdown_post.body_html
     markdown_post.post_hashtags.create(hashtag=seed_post.hashtag_list()[0], position=0)
     held = seed_post.comments.first()
     pages = {

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from blog.models import Page, PostHashtag
 from comments.models import Comment
+from images.services import image_create
 from outbox.models import Address, Message
 from outbox.services import message_enqueue
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
     PostFactory,
     SeriesFactory,
 )
+from tests.images.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +119,12 @@ def _address(i, first):
     return Address.objects.create(email=f"reader{i}@example.org")
 
 
+def _image(i, first):
+    image = image_create(data=image_bytes("PNG", size=(60, 40)), alt_text=f"Figure {i}")
+    PostFactory(lead_image=first or image, body=f"![](image:{image.pk})")
+    return image
+
+
 BUILDERS = {
     "auth.Group": _group,
     "auth.User": _user,
@@ -129,6 +137,7 @@ BUILDERS = {
     "comments.Comment": _comment,
     "outbox.Address": _address,
     "outbox.Message": _message,
+    "images.Image": _image,
 }
 
 
@@ -165,6 +174,7 @@ def test_registered_models():
         "comments.Comment",
         "outbox.Address",
         "outbox.Message",
+        "images.Image",
     }
 
 

@@ -16,6 +16,8 @@ from blog.models import (
     Series,
 )
 from comments.models import Comment
+from images.models import Image
+from images.services import image_create
 from tests.factories import (
     AbstractSectionFactory,
     CitationFactory,
@@ -23,11 +25,12 @@ from tests.factories import (
     HashtagFactory,
     SeriesFactory,
 )
+from tests.images.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 # Models with their own admin pages; the others are edited through inlines.
-ADMIN_MODELS = [Post, Paper, Hashtag, Series, Author, Comment]
+ADMIN_MODELS = [Post, Paper, Hashtag, Series, Author, Comment, Image]
 EDITOR_MODELS = {
     Post,
     Paper,
@@ -38,6 +41,7 @@ EDITOR_MODELS = {
     Series,
     Author,
     Page,
+    Image,
 }
 
 
@@ -65,6 +69,7 @@ CASES = [
 
 @pytest.fixture
 def content(db):
+    image_create(data=image_bytes("PNG", size=(60, 40)), alt_text="A figure")
     citation = CitationFactory()
     AbstractSectionFactory(paper=citation.paper)
     CommentFactory(post=citation.post)

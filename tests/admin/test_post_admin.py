@@ -48,7 +48,7 @@ def test_publication_column_shows_draft_scheduled_published(author):
 
     assert [column(None, p) for p in (draft, scheduled, published)] == [
         "Draft",
-        "Scheduled",
+        "Scheduled for 2 Mar 2026, 12:00",  # when it goes live, London time (GMT in March)
         "Published",
     ]
 

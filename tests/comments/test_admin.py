@@ -40,7 +40,7 @@ def test_bulk_actions_change_status(staff_client, seed_post, action, before, aft
 
     assert response.status_code == 200
     assert set(Comment.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {after}
-    assert "2 comment(s) " in response.content.decode()
+    assert "2 comments " in response.content.decode()
 
 
 def test_removed_comment_with_replies_keeps_the_thread_shape(staff_client, client, seed_post):
@@ -116,7 +116,7 @@ def test_bulk_actions_apply_only_where_the_post_pages_buttons_would(staff_client
 
     assert Comment.objects.get(pk=held.pk).status == "pending"  # restore is not approve
     assert Comment.objects.get(pk=removed.pk).status == "published"
-    assert "1 comment(s) left as they were" in response.content.decode()
+    assert "1 comment left as they were" in response.content.decode()
 
 
 @pytest.fixture
@@ -163,3 +163,12 @@ def test_change_page_delete_goes_through_the_service(staff_client, seed_post, lo
 
     assert not Comment.objects.filter(pk=comment.pk).exists()
     assert locked_trees == [comment.tree_id]
+
+
+def test_one_comment_is_one_comment_in_the_message(staff_client, seed_post):
+    chosen = Comment.objects.get(source_ref="1")
+    response = staff_client.post(
+        CHANGELIST, {"action": "spam", "_selected_action": [chosen.pk]}, follow=True
+    )
+    assert "1 comment marked as spam." in response.content.decode()
+    assert "comment(s)" not in response.content.decode()

@@ -116,7 +116,7 @@ def test_moderator_approves_a_held_comment_and_readers_see_it(page, site, seed_p
     action.select_option(label="Approve selected comments")
     page.get_by_role("button", name="Run", exact=True).click()
 
-    expect(page.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
+    expect(page.locator(".messagelist")).to_contain_text("1 comment approved.")
     page.goto(site + seed_post.get_absolute_url())
     expect(page.locator(f"#comment-{held.pk}")).to_contain_text(held.body)
     expect(page.locator(f"#comment-{held.pk}")).to_contain_text("Emma")
