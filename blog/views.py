@@ -136,6 +136,8 @@ class SearchView(PaginatedMixin, ListView):
     template_name = "blog/search.html"
 
     def get(self, request, *args, **kwargs):
+        if not search.normalize_query(request.GET.get("q")):  # nothing to search: no limit
+            return super().get(request, *args, **kwargs)
         try:
             with search.time_limit():
                 return super().get(request, *args, **kwargs)
