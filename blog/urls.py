@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from blog import card_views, feeds, views
 from blog.caching import cached_feed, conditional_on_site
+from blog.papers import views as paper_views
 
 
 class FourDigitYearConverter:
@@ -86,7 +87,7 @@ urlpatterns = [
     ),
     path(
         "papers/<int:pk>/",
-        conditional_on_site(views.PaperDetailView.as_view()),
+        conditional_on_site(paper_views.PaperDetailView.as_view()),
         name="paper-detail",
     ),
     # Feeds: RSS at .../feed/, Atom at .../feed/atom/, cached per version (blog.caching).
@@ -119,7 +120,7 @@ urlpatterns = [
     path("card.png", card_views.site_card, name="site-card"),
     path("logo.png", card_views.logo, name="logo"),
     # A cited paper for reference managers.
-    path("papers/<int:pk>/ris/", views.paper_ris, name="paper-ris"),
-    path("papers/<int:pk>/bibtex/", views.paper_bibtex, name="paper-bibtex"),
-    path("papers/<int:pk>/csl.json", views.paper_csl_json, name="paper-csl-json"),
+    path("papers/<int:pk>/ris/", paper_views.paper_ris, name="paper-ris"),
+    path("papers/<int:pk>/bibtex/", paper_views.paper_bibtex, name="paper-bibtex"),
+    path("papers/<int:pk>/csl.json", paper_views.paper_csl_json, name="paper-csl-json"),
 ]

@@ -4,26 +4,21 @@ author's, a series', a hashtag's or a paper's published posts."""
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import resolve, reverse
 from django.utils.dates import MONTHS
-from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from authors.models import Author
-from blog import citations, search
+from blog import search
 from blog.caching import PostPageCaching, no_store, origin_of
 from blog.discussion import Discussion, build_discussion
-from blog.models import Hashtag, Page, Paper, Post, Series
+from blog.models import Hashtag, Page, Post, Series
 from blog.page_meta import PageMeta, list_page_meta
-from blog.papers import csl
-from blog.social_cards import post_card_image, site_card_image
+from blog.social_cards import post_card_image
 from blog.structured_data import (
     collection_page_json_ld,
-    paper_page_json_ld,
     person_json_ld,
     post_description,
     post_json_ld,
@@ -386,52 +381,3 @@ class SeriesIndexView(ListView):
 
     def get_queryset(self):
         return Series.objects.with_published_post_count()
-
-
-class PaperDetailView(PostsOfMixin, DetailView):
-    queryset = Paper.objects.prefetch_related("abstract_sections")
-    posts_filter = "citations__paper"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        paper = self.object
-        context["citation_styles"] = csl.styled_citations(paper)
-        context["structured_data"] = paper_page_json_ld(paper)
-        context["meta"] = PageMeta(
-            title=paper.title,
-            description=Truncator(paper.vancouver()).chars(200),
-            url=absolute_url(paper.get_absolute_url()),
-            image=site_card_image(),
-        )
-        return context
-
-
-def _paper_download(pk: int, body, content_type: str, extension: str) -> HttpResponse:
-    paper = get_object_or_404(Paper.objects.prefetch_related("abstract_sections"), pk=pk)
-    return HttpResponse(
-        body(paper),
-        content_type=content_type,
-        headers={
-            "Content-Disposition": content_disposition_header(
-                True, citations.download_filename(paper, extension)
-            )
-        },
-    )
-
-
-@require_safe
-def paper_ris(request, pk: int) -> HttpResponse:
-    """Download a paper as RIS, for EndNote, Zotero, Mendeley and the like."""
-    return _paper_download(pk, citations.ris, citations.RIS_CONTENT_TYPE, "ris")
-
-
-@require_safe
-def paper_bibtex(request, pk: int) -> HttpResponse:
-    """Download a paper as a BibTeX entry."""
-    return _paper_download(pk, citations.bibtex, citations.BIBTEX_CONTENT_TYPE, "bib")
-
-
-@require_safe
-def paper_csl_json(request, pk: int) -> HttpResponse:
-    """Download a paper as CSL-JSON (a list of one item), the record every format comes from."""
-    return _paper_download(pk, citations.csl_json_text, citations.CSL_JSON_CONTENT_TYPE, "json")
