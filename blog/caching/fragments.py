@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-from blog.caching.versions import site_version
+from blog.caching.versions import site_posts_version, site_version
 
 
 def cached(key: str, build: Callable[[], object]):
@@ -34,6 +34,6 @@ def sidebar_html(render: Callable[[], str]) -> str:
 
 
 def around_post_html(post_pk: int, render: Callable[[], str]) -> str:
-    """Return a post's previous/next and related posts, rendered once per site version
-    (any post's change may change them)."""
-    return cached(f"blog:around:{site_version().token}:{post_pk}", render)
+    """Return a post's previous/next and related posts, rendered once per site posts
+    version (any post's change may change them; no comment does)."""
+    return cached(f"blog:around:{site_posts_version().token}:{post_pk}", render)
