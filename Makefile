@@ -95,6 +95,10 @@ bench: install
 
 ## Import generated WordPress exports (250 and 1,000 posts of 100 comments) in scratch
 ## databases; prints time and peak memory. BENCH_WXR_ARGS="--sizes 100x100" for a short run.
+.PHONY: bench-mixed
+bench-mixed: install
+	$(BIN)/python -m bench.mixed $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_MIXED_ARGS)
+
 .PHONY: bench-wxr
 bench-wxr: install
 	$(BIN)/python -m bench.wxr_import $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_WXR_ARGS)

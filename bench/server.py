@@ -33,8 +33,10 @@ def fetch(port: int, path: str, headers: dict[str, str] | None = None):
 class Gunicorn:
     """A gunicorn master this run started; stopped (by its own pid only) on exit."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, ready_path: str):
-        self.port = free_port()
+    def __init__(
+        self, env: dict[str, str], log_path: Path, ready_path: str, port: int | None = None
+    ):
+        self.port = port or free_port()
         self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         self.env.pop("GUNICORN_ACCESS_LOG", None)  # access log off for the run
         self.env.setdefault("GUNICORN_LOG_LEVEL", "warning")

@@ -2,7 +2,9 @@
 
 Every model a post page shows is covered, however it is written: services, the admin,
 the importer, the shell. Comment writes that send no model signals (bulk updates and
-inserts) send `comments.signals.comments_changed`; the importer's bulk writes of the
+inserts) send `comments.signals.comments_changed`. A comment retires its own post's
+version and the site version, never the site posts version (`blog.caching.versions`), so
+other posts' pages stay cached. The importer's bulk writes of the
 blog's own rows call blog.caching.posts_changed itself.
 """
 
@@ -39,6 +41,10 @@ def post_deleted(sender, instance, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Comment)
+def comment_written(sender, instance, **kwargs):
+    caching.comments_changed([instance.post_id])
+
+
 @receiver([post_save, post_delete], sender=PostHashtag)
 @receiver([post_save, post_delete], sender=Citation)
 def part_of_post_written(sender, instance, **kwargs):
@@ -47,7 +53,7 @@ def part_of_post_written(sender, instance, **kwargs):
 
 @receiver(comments_changed)
 def comments_written(sender, post_ids, **kwargs):
-    caching.posts_changed(post_ids)
+    caching.comments_changed(post_ids)
 
 
 # Shared by many posts. On delete, the posts are found before the delete unlinks them.

@@ -9,3 +9,5 @@ from config.settings import *  # noqa: F403
 ROOT_URLCONF = "config.bench_urls"
 # Reply inserts notify people; a benchmark must not send mail.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Counts discussion builds when BENCH_COUNT_BUILDS=1 (python -m bench.mixed); else idle.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.instrument.InstrumentConfig"]  # noqa: F405

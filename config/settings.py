@@ -335,6 +335,11 @@ CACHES = {"default": cache_from_url(CACHE_URL, key_prefix=os.environ.get("CACHE_
 BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
 # How long a shared cache (a CDN) may serve a page to readers without cookies (s-maxage).
 BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
+# How far a stored post page's sidebar "recent comments" may lag a comment on another post
+# (seconds): other posts' pages are not retired by each comment (blog/caching/post_page.py).
+BLOG_RECENT_COMMENTS_STALE_SECONDS = env_int("BLOG_RECENT_COMMENTS_STALE_SECONDS", 10)
+# How long a reader waits for another process building the same cached entry (seconds).
+BLOG_BUILD_WAIT_SECONDS = float(os.environ.get("BLOG_BUILD_WAIT_SECONDS", "1"))
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.

@@ -3,15 +3,19 @@
 Everything lives in the shared cache (Redis in production) under version tokens
 (`versions`): a **post version** per post, retired whenever anything its page shows
 changes, and a **site version**, retired by any post or comment anywhere and expiring
-by itself when the next scheduled post goes live. Keyed by those versions:
+by itself when the next scheduled post goes live, and a **site posts version**, the same
+without comments (a comment elsewhere leaves other posts' pages alone). Keyed by those
+versions:
 
 - the rendered discussion of each comment page of a post (`blog:thread:...`): post
   version (`post_page`);
 - the sidebar (`blog:sidebar:...`): site version (`fragments`);
 - feed documents (`blog:feed:...`): the site version for the site, hashtag and author
   feeds, the post version too for a post's comment feed (`feeds`);
-- whole post pages for readers without cookies (`blog:page:<site version>:<address>`),
-  each holding the post version it was built under and used only while that is current
+- previous/next and related posts (`blog:around:...`): site posts version (`fragments`);
+- whole post pages for readers without cookies (`blog:page:<site posts version>:<address>`),
+  each holding the post version it was built under and used only while that is current,
+  its sidebar's recent comments lagging by a stated bound at most
   (`post_page`; readers with cookies get the page built per request around the cached
   discussion and sidebar).
 
@@ -25,13 +29,21 @@ from blog.caching.feeds import cached_feed
 from blog.caching.fragments import around_post_html, cached, origin_of, sidebar_html
 from blog.caching.http import conditional_on_site, is_personal, no_store
 from blog.caching.post_page import PostPageCaching
-from blog.caching.versions import post_saved, post_version, posts_changed, site_version
+from blog.caching.versions import (
+    comments_changed,
+    post_saved,
+    post_version,
+    posts_changed,
+    site_posts_version,
+    site_version,
+)
 
 __all__ = [
     "PostPageCaching",
     "around_post_html",
     "cached",
     "cached_feed",
+    "comments_changed",
     "conditional_on_site",
     "is_personal",
     "no_store",
@@ -40,5 +52,6 @@ __all__ = [
     "post_version",
     "posts_changed",
     "sidebar_html",
+    "site_posts_version",
     "site_version",
 ]

@@ -1,6 +1,7 @@
 """The post page's caching: its versions, read before anything else, its validators, the
 whole page for readers without cookies, and its discussion per post version."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,12 +11,12 @@ from django.http import HttpResponse
 from blog.caching.fragments import cached, origin_of
 from blog.caching.http import Validators, apply_http_caching, not_modified, revalidatable
 from blog.caching.versions import (
-    SITE_KEY,
+    SITE_KEYS,
     Version,
     post_key,
     post_pk_for_slug,
     post_version,
-    site_version,
+    site_versions,
     slug_key,
 )
 from blog.compression import encoded_variants, use_variant, variant_response
@@ -29,24 +30,32 @@ class PostPageCaching:
     revalidation of an unchanged page is answered with no query at all (the post's id
     comes from its slug through the cache). Personal requests are never revalidated
     and skip all this.
+
+    The page's versions are its post version and the site posts version, not the site
+    version: a comment on another post does not change this page's ETag or retire its
+    stored copy. Only the sidebar's recent comments show other posts' comments; in a
+    stored page they may lag the newest comment by up to
+    BLOG_RECENT_COMMENTS_STALE_SECONDS (readers with cookies, whose page is built per
+    request, see them at once; a browser revalidating its own copy keeps its list).
     """
 
     def __init__(self, request, slug: str):
         self.request = request
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
+        self.site: Version | None = None  # None: a comment somewhere just retired it
         self._page: dict[str, bytes] | None = None
         if not revalidatable(request):
             return
-        # Two cache round trips: the slug's post id with the site version, then the post
-        # version with the stored page (whose key needs only the site version).
+        # Two cache round trips: the slug's post id with the site versions, then the post
+        # version with the stored page (whose key needs only the site posts version).
         slug_entry = slug_key(slug)
-        found = cache.get_many([slug_entry, SITE_KEY])
+        found = cache.get_many([slug_entry, *SITE_KEYS])
         self.pk = found.get(slug_entry) or post_pk_for_slug(slug)
         if self.pk is None:
             return
-        site = Version(*found[SITE_KEY]) if SITE_KEY in found else site_version()
-        post_entry, page_key = post_key(self.pk), self._page_key(site)
+        site_posts, self.site = site_versions(found)
+        post_entry, page_key = post_key(self.pk), self._page_key(site_posts)
         # A revalidation is most likely answered 304: don't fetch the page for it.
         conditional = "HTTP_IF_NONE_MATCH" in request.META or (
             "HTTP_IF_MODIFIED_SINCE" in request.META
@@ -54,11 +63,20 @@ class PostPageCaching:
         wanted = [post_entry] if conditional or not page_key else [post_entry, page_key]
         found = cache.get_many(wanted)
         post = Version(*found[post_entry]) if post_entry in found else post_version(self.pk)
-        self.versions = (post, site)
+        self.versions = (post, site_posts)
         stored = found.get(page_key) if len(wanted) == 2 else None
-        # The entry holds the page once per encoding (blog.compression), made when stored.
-        if stored is not None and stored[0] == post.token and isinstance(stored[1], dict):
-            self._page = stored[1]
+        if stored is not None and self._current(stored, post):
+            self._page = stored[3]
+
+    def _current(self, stored, post: Version) -> bool:
+        """Return True if a stored page may be served: built under the current post
+        version, and its recent comments current or younger than the stated bound."""
+        if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == post.token):
+            return False
+        _, site_token, built_at, _ = stored
+        fresh_for = settings.BLOG_RECENT_COMMENTS_STALE_SECONDS
+        current = self.site is not None and site_token == self.site.token
+        return current or time.time() - built_at < fresh_for
 
     def not_modified(self) -> HttpResponse | None:
         """Return a 304 answer if the reader's copy is current, else None."""
@@ -66,20 +84,21 @@ class PostPageCaching:
             return None
         return not_modified(self.request, Validators.of(self.versions, self.request.path))
 
-    def _page_key(self, site: Version) -> str | None:
+    def _page_key(self, site_posts: Version) -> str | None:
         """Key of the whole page for a reader without cookies, or None if not shareable.
 
         Such a request can hold nothing per visitor (no session, no messages, no CSRF token
         in the page, no CSP nonce), so every such reader of this address gets the same
         bytes while the versions hold. The key holds the path, the origin and the site
-        version; the entry holds the post version it was built under, and is used only
-        while that is still current. A query string (campaign tags, say) is simply not
-        served from here.
+        posts version; the entry holds the post version and the site version it was
+        built under, when, and the page once per encoding (blog.compression), and is
+        used only while that post version is current (see the class docstring). A query
+        string (campaign tags, say) is simply not served from here.
         """
         request = self.request
         if request.method != "GET" or request.COOKIES or request.GET:
             return None
-        return f"blog:page:{site.token}:{origin_of(request)}{request.path}"
+        return f"blog:page:{site_posts.token}:{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
         """Return the whole page from the cache, if a reader without cookies asks for it
@@ -94,9 +113,11 @@ class PostPageCaching:
         # A page that asked for a CSRF token (get_token) holds something per visitor.
         per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         if response.status_code == 200 and not per_visitor:
-            post, site = self.versions
+            post, site_posts = self.versions
             variants = encoded_variants(response.content)
-            cache.set(self._page_key(site), (post.token, variants), settings.BLOG_CACHE_SECONDS)
+            site_token = self.site.token if self.site else None
+            entry = (post.token, site_token, time.time(), variants)
+            cache.set(self._page_key(site_posts), entry, settings.BLOG_CACHE_SECONDS)
             use_variant(self.request, response, variants)  # compressed once, here
 
     def _read_first(self, post) -> bool:

@@ -4,6 +4,11 @@
   anything shown on that post's page changes;
 - a **site version** (`blog:site`): changes with any post or comment anywhere, and
   expires by itself when the next scheduled post goes live;
+- a **site posts version** (`blog:site-posts`): the same without comments (a comment
+  retires its own post's version and the site version, not this one), and expiring in
+  the same way. The parts of a post page that show other posts (the sidebar's recent
+  posts, previous and next, related posts) change with it; only the sidebar's recent
+  comments change with comments elsewhere, and they may lag (`post_page`);
 - a slug's post id (`blog:post-slug:<slug>`), so a post page can find its versions
   before it reads anything from the database.
 
@@ -25,6 +30,8 @@ from django.db import transaction
 from blog.models import Post
 
 SITE_KEY = "blog:site"
+SITE_POSTS_KEY = "blog:site-posts"
+SITE_KEYS = (SITE_POSTS_KEY, SITE_KEY)
 
 
 def post_key(pk: int) -> str:
@@ -70,6 +77,30 @@ def site_version() -> Version:
     return _get_or_add(SITE_KEY, _seconds_until_next_scheduled_post)
 
 
+def site_posts_version() -> Version:
+    """Return the site posts version, making one if it has none (see site_version)."""
+    return _get_or_add(SITE_POSTS_KEY, _seconds_until_next_scheduled_post)
+
+
+def site_versions(found: dict) -> tuple[Version, Version | None]:
+    """Return the site posts version and the site version from `found` (a
+    `cache.get_many` answer holding SITE_KEYS where the cache has them).
+
+    A missing site posts version is made, and so then is the site version, with one
+    query between them (a cold page needs both). A missing site version alone is not
+    made (None): a comment just retired it, and the caller can do without it.
+    """
+    if SITE_POSTS_KEY in found:
+        site = Version(*found[SITE_KEY]) if SITE_KEY in found else None
+        return Version(*found[SITE_POSTS_KEY]), site
+    timeout = _seconds_until_next_scheduled_post()
+    site_posts = _get_or_add(SITE_POSTS_KEY, lambda: timeout)
+    site = (
+        Version(*found[SITE_KEY]) if SITE_KEY in found else _get_or_add(SITE_KEY, lambda: timeout)
+    )
+    return site_posts, site
+
+
 def _seconds_until_next_scheduled_post() -> float:
 
     due = Post.objects.scheduled().values_list("published_at", flat=True).first()
@@ -79,9 +110,19 @@ def _seconds_until_next_scheduled_post() -> float:
 
 
 def posts_changed(post_ids: Iterable[int]) -> None:
-    """Retire the versions of these posts and of the site, now and when the transaction
-    commits (see the module docstring for why twice)."""
-    keys = [post_key(pk) for pk in set(post_ids)] + [SITE_KEY]
+    """Retire the versions of these posts and both site versions, now and when the
+    transaction commits (see the module docstring for why twice)."""
+    _retire([post_key(pk) for pk in set(post_ids)] + list(SITE_KEYS))
+
+
+def comments_changed(post_ids: Iterable[int]) -> None:
+    """Retire the versions of the posts whose comments changed and the site version, not
+    the site posts version: other posts' pages stay cached (only their sidebar lists the
+    comment, `post_page`)."""
+    _retire([post_key(pk) for pk in set(post_ids)] + [SITE_KEY])
+
+
+def _retire(keys: list[str]) -> None:
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

@@ -1,0 +1,39 @@
+"""The mixed-load benchmark's pure parts: its table row and where it writes its section.
+
+The run itself is `make bench-mixed` (it needs gunicorn, Redis and minutes of CPU).
+"""
+
+from bench.instrument import counting
+from bench.mixed import SECTION, RateResult, write_section
+
+
+def test_a_row_reports_throughput_percentiles_builds_and_comments():
+    result = RateResult(rate=5, seconds=10, latencies_ms=[float(n) for n in range(1, 101)])
+    result.builds, result.versions, result.acknowledged, result.stored = 12, 10, 50, 49
+    row = result.row()
+    assert row[:5] == ["5", "10.0", "51", "96", "100"]
+    assert row[6] == "12 / 10 = 1.20"
+    assert row[7] == "50 / 49"
+
+
+def test_the_section_replaces_its_old_self_and_leaves_the_rest(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text(
+        f"# Benchmarks\n\n## Results\n\nold\n\n{SECTION}\n\nfirst\n\n## Notes\n\nkept\n"
+    )
+    write_section(path, f"{SECTION}\n\nsecond\n")
+    text = path.read_text()
+    assert "first" not in text
+    assert text.count(SECTION) == 1
+    assert "## Results\n\nold" in text and "## Notes\n\nkept" in text and "second" in text
+
+
+def test_the_counter_counts_discussion_builds_per_version_only(db):
+    from django.core.cache import cache
+
+    from bench.instrument import BUILDS, VERSIONS
+
+    wrapped = counting(lambda key, build: build())
+    for key in ["blog:thread:v1:1:x", "blog:thread:v1:1:x", "blog:thread:v2:1:x", "blog:sidebar"]:
+        wrapped(key, lambda: "html")
+    assert (cache.get(BUILDS), cache.get(VERSIONS)) == (3, 2)

@@ -1,0 +1,133 @@
+"""One build per cached entry (blog.caching.fragments.cached): readers that miss the same
+key at once wait for one builder instead of each building it.
+
+Threads share the test's cache: the locmem cache by default, Redis too when
+TEST_REDIS_URL is set (`cache_backend`). The builds are plain functions, so no thread
+needs the test database.
+"""
+
+import os
+import threading
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from blog.caching import PostPageCaching, cached
+
+READERS = 8
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    if request.param == "redis":
+        url = os.environ.get("TEST_REDIS_URL")
+        if not url:
+            pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/7) to test on Redis")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
+        settings.BLOG_CACHE_SECONDS = 120
+    return request.param
+
+
+class SlowBuild:
+    """A build that takes `seconds` and counts how often it ran."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.runs = 0
+        self._lock = threading.Lock()
+
+    def __call__(self):
+        with self._lock:
+            self.runs += 1
+        time.sleep(self.seconds)
+        return f"built {uuid.uuid4().hex}"
+
+
+def at_once(readers: int, read) -> list:
+    """Run `read()` in `readers` threads released together; return what each got."""
+    results = [None] * readers
+    start = threading.Barrier(readers)
+
+    def reader(index):
+        start.wait()
+        results[index] = read()
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_readers_of_one_key_build_it_once(cache_backend):
+    build = SlowBuild(0.2)
+    results = at_once(READERS, lambda: cached("test:one-key", build))
+    assert build.runs == 1
+    assert len(set(results)) == 1
+    assert cached("test:one-key", build) == results[0]  # and it was stored
+    assert build.runs == 1
+
+
+def test_concurrent_readers_of_a_retired_discussion_build_it_once(cache_backend, rf):
+    """The post page's discussion goes through the same lock, per post version."""
+
+    class Post:
+        pk = 1
+
+        def get_absolute_url(self):
+            return "/2026/11/hot/"
+
+    builds = SlowBuild(0.2)
+    caching = PostPageCaching(rf.post("/"), "hot")  # not revalidatable: reads no versions
+
+    def read():
+        return caching.discussion(Post(), 1, lambda post, number, origin: builds())
+
+    first = at_once(READERS, read)
+    cache.delete("blog:post:1")  # a comment retires the post version
+    second = at_once(READERS, read)
+    assert builds.runs == 2
+    assert len(set(first)) == 1 and len(set(second)) == 1 and first[0] != second[0]
+
+
+def test_a_reader_waits_at_most_the_stated_time_then_builds_itself(settings):
+    settings.BLOG_BUILD_WAIT_SECONDS = 0.1
+    cache.add("test:stuck:building", 1, 60)  # a builder that never finishes
+    build = SlowBuild(0)
+    started = time.monotonic()
+    value = cached("test:stuck", build)
+    waited = time.monotonic() - started
+    assert value.startswith("built ")
+    assert build.runs == 1
+    assert 0.1 <= waited < 0.5
+
+
+def test_a_reader_that_cannot_take_the_lock_and_sees_none_held_does_not_wait(settings, monkeypatch):
+    """A cache that is down answers every `add` with False and holds no lock: build at
+    once rather than wait for a builder that does not exist."""
+    settings.BLOG_BUILD_WAIT_SECONDS = 5
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    build = SlowBuild(0)
+    started = time.monotonic()
+    cached("test:no-lock", build)
+    assert build.runs == 1
+    assert time.monotonic() - started < 0.5
+
+
+def test_the_lock_is_released_when_the_build_fails():
+    def failing():
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        cached("test:failing", failing)
+    assert cache.get("test:failing:building") is None
+    assert cached("test:failing", lambda: "second try") == "second try"
