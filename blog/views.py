@@ -290,7 +290,8 @@ class PostsOfListView(PaginatedMixin, ListPageMetaMixin, PostViewMixin, ListView
         return super().get(request, *args, **kwargs)
 
     def get_object(self):
-        return get_object_or_404(self.model_of, slug=self.kwargs["slug"])
+        shown = Post.objects.reachable(self.model_of.objects, self.posts_filter)
+        return get_object_or_404(shown, slug=self.kwargs["slug"])
 
     def get_queryset(self):
         return (
@@ -386,9 +387,17 @@ class SeriesIndexView(ListView):
         return Series.objects.with_published_post_count()
 
 
+def _reachable_papers():
+    """Papers readers may reach: not one only drafts or scheduled posts cite."""
+    papers = Paper.objects.prefetch_related("abstract_sections")
+    return Post.objects.reachable(papers, "citations__paper")
+
+
 class PaperDetailView(PostsOfMixin, DetailView):
-    queryset = Paper.objects.prefetch_related("abstract_sections")
     posts_filter = "citations__paper"
+
+    def get_queryset(self):
+        return _reachable_papers()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -405,7 +414,7 @@ class PaperDetailView(PostsOfMixin, DetailView):
 
 
 def _paper_download(pk: int, body, content_type: str, extension: str) -> HttpResponse:
-    paper = get_object_or_404(Paper.objects.prefetch_related("abstract_sections"), pk=pk)
+    paper = get_object_or_404(_reachable_papers(), pk=pk)
     return HttpResponse(
         body(paper),
         content_type=content_type,
