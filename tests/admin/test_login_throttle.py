@@ -131,3 +131,24 @@ def test_failures_under_lookalikes_count_against_the_real_account(client, django
     assert failures == [200] * 5
     assert blocked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", ""],
+    ids=["other-host", "scheme-relative", "javascript", "empty"],
+)
+def test_a_login_whose_next_is_refused_lands_on_the_admin_index(client, staff, next_url):
+    response = client.post(f"{LOGIN}?next={next_url}", {"username": "editor", "password": "right"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_login_with_a_safe_next_still_goes_there(client, staff):
+    target = reverse("admin:blog_post_changelist")
+
+    response = client.post(f"{LOGIN}?next={target}", {"username": "editor", "password": "right"})
+
+    assert response["Location"] == target
