@@ -246,6 +246,12 @@ BLOG_TAGLINE = os.environ.get(
     "BLOG_TAGLINE", "Multiple sclerosis research, explained by the people doing it"
 )
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# The most one imported document may hold (blog.importers.limits); past them it is refused
+# with the line at fault, and nothing is written.
+IMPORT_MAX_HASHTAGS = env_int("IMPORT_MAX_HASHTAGS", 100)
+IMPORT_MAX_PAPERS = env_int("IMPORT_MAX_PAPERS", 50)
+IMPORT_MAX_COMMENTS = env_int("IMPORT_MAX_COMMENTS", 20_000)
+IMPORT_MAX_LINE_LENGTH = env_int("IMPORT_MAX_LINE_LENGTH", 100_000)
 # PostgreSQL cancels a search statement that runs longer than this (milliseconds).
 BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 
