@@ -111,7 +111,8 @@ class HashtagPostFeed(PostFeed):
     url_name = "blog:hashtag-feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Hashtag, slug=slug.lower())  # #MSResearch is #msresearch
+        hashtags = Post.objects.reachable(Hashtag.objects, "post_hashtags__hashtag")
+        return get_object_or_404(hashtags, slug=slug.lower())  # #MSResearch is #msresearch
 
     def url_kwargs(self, obj) -> dict:
         return {"slug": obj.slug}
@@ -137,7 +138,8 @@ class AuthorPostFeed(PostFeed):
     url_name = "blog:author-feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        authors = Post.objects.reachable(Author.objects, "author")
+        return get_object_or_404(authors, slug=slug)
 
     def url_kwargs(self, obj) -> dict:
         return {"slug": obj.slug}

@@ -11,6 +11,15 @@ class PostQuerySet(models.QuerySet):
         """Posts readers may see: published status and a publication time not in the future."""
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def reachable(self, queryset, lookup: str):
+        """Return those of `queryset` readers may reach, given `lookup`, the lookup from a
+        post to them ("author", "series", "post_hashtags__hashtag", "citations__paper"):
+        those a published post uses, and those no post uses yet (a new author, an uncited
+        paper), never one that only drafts or scheduled posts use.
+        """
+        used = self.filter(**{f"{lookup}__isnull": False}).values(lookup)
+        return queryset.filter(Q(pk__in=self.published().values(lookup)) | ~Q(pk__in=used))
+
     def scheduled(self):
         """Posts with published status dated in the future, the next one due first."""
         return self.filter(

@@ -287,7 +287,8 @@ class PostsOfListView(PaginatedMixin, ListPageMetaMixin, PostViewMixin, ListView
         return super().get(request, *args, **kwargs)
 
     def get_object(self):
-        return get_object_or_404(self.model_of, slug=self.kwargs["slug"])
+        shown = Post.objects.reachable(self.model_of.objects, self.posts_filter)
+        return get_object_or_404(shown, slug=self.kwargs["slug"])
 
     def get_queryset(self):
         return (

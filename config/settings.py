@@ -169,6 +169,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The admin is the only place to sign in: a login whose `?next=` is refused as unsafe (another
+# host, say) lands on the admin index, not on Django's default /accounts/profile/ (a 404).
+LOGIN_REDIRECT_URL = "admin:index"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -242,6 +246,12 @@ BLOG_TAGLINE = os.environ.get(
     "BLOG_TAGLINE", "Multiple sclerosis research, explained by the people doing it"
 )
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# The most one imported document may hold (blog.importers.limits); past them it is refused
+# with the line at fault, and nothing is written.
+IMPORT_MAX_HASHTAGS = env_int("IMPORT_MAX_HASHTAGS", 100)
+IMPORT_MAX_PAPERS = env_int("IMPORT_MAX_PAPERS", 50)
+IMPORT_MAX_COMMENTS = env_int("IMPORT_MAX_COMMENTS", 20_000)
+IMPORT_MAX_LINE_LENGTH = env_int("IMPORT_MAX_LINE_LENGTH", 100_000)
 # PostgreSQL cancels a search statement that runs longer than this (milliseconds).
 BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 

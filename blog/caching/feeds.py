@@ -26,7 +26,9 @@ def cached_feed(feed, *, per_post: bool = False):
             if pk is None:
                 return feed(request, *args, **kwargs)
             versions.insert(0, post_version(pk))
-        validators = Validators.of(versions, request.get_full_path())
+        # Keyed on the path alone: a feed ignores the query string, so ?x=1, ?x=2, ... make
+        # no new cache entries (nor new ETags).
+        validators = Validators.of(versions, request.path)
         if (response := not_modified(request, validators)) is not None:
             return response
         key = f"blog:feed:{validators.etag}:{origin_of(request)}"

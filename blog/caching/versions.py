@@ -128,19 +128,25 @@ def _retire(keys: list[str]) -> None:
 
 
 def post_saved(post) -> None:
-    """Once the transaction commits, note which post the slug belongs to now."""
+    """Once the transaction commits, note which post the slug belongs to now, if readers
+    may see it; forget the slug of a post they may not (a draft, a scheduled post)."""
     slug, pk = post.slug, post.pk
-    transaction.on_commit(lambda: cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS))
+    if post.is_published():
+        transaction.on_commit(lambda: cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS))
+    else:
+        transaction.on_commit(lambda: cache.delete(slug_key(slug)))
 
 
 def post_pk_for_slug(slug: str) -> int | None:
-    """Return the id of the post with this slug: from the cache, else one query.
+    """Return the id of the published post with this slug: from the cache, else one query.
 
-    Drafts and scheduled posts included; the pages check what readers may see.
+    Never a draft's or a scheduled post's: their addresses get no versions, hence no
+    validators, so a conditional GET (an If-Modified-Since in the future, say) cannot
+    tell a hidden post's slug from an unknown one by a 304.
     """
     pk = cache.get(slug_key(slug))
     if pk is None:
-        pk = Post.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        pk = Post.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
         if pk is not None:
             cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS)
     return pk

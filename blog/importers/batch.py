@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from blog.importers.document import ImportFormatError
+from blog.importers.limits import Limits
 from blog.importers.parser import decode_document, parse_post_document
 from blog.importers.writer import CREATED, ImportResult, import_post
 from blog.markup import render_markdown
@@ -144,12 +145,24 @@ def _import_one(
 ) -> DocumentOutcome:
     try:
         parsed = parse_post_document(
-            decode_document(document.data), allow_unterminated=allow_unterminated
+            decode_document(document.data),
+            allow_unterminated=allow_unterminated,
+            limits=import_limits(),
         )
         result = import_post(parsed, source_ref=document.source_ref, **options)
     except ImportFormatError as error:
         return DocumentOutcome(name=document.name, error=error.format(document.name))
     return DocumentOutcome(name=document.name, result=result, comment_count=len(parsed.comments))
+
+
+def import_limits() -> Limits:
+    """The most one document may hold, from the settings (IMPORT_MAX_*)."""
+    return Limits(
+        hashtags=settings.IMPORT_MAX_HASHTAGS,
+        papers=settings.IMPORT_MAX_PAPERS,
+        comments=settings.IMPORT_MAX_COMMENTS,
+        line_length=settings.IMPORT_MAX_LINE_LENGTH,
+    )
 
 
 def import_format_html() -> str:

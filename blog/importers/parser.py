@@ -28,6 +28,7 @@ from blog.importers.document import (
     ParsedPost,
     dedupe_tags,
 )
+from blog.importers.limits import DEFAULT_LIMITS, Limits, check_counts, check_line_lengths
 from blog.importers.lines import SPACES, Line, Paragraph, decode_document, split_lines
 from blog.importers.sections import (
     AUTHOR_NAME_MAX_LENGTH,
@@ -51,16 +52,22 @@ from blog.importers.vancouver import parse_citation
 __all__ = ["decode_document", "parse_citation", "parse_post_document"]
 
 
-def parse_post_document(text: str, *, allow_unterminated: bool = False) -> ParsedPost:
+def parse_post_document(
+    text: str, *, allow_unterminated: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> ParsedPost:
     """Parse the text of a saved post page. Raise ImportFormatError naming the line at fault.
 
     A page whose comments run to its end, with no page chrome after them, is refused as
-    cut off unless `allow_unterminated` says it is complete.
+    cut off unless `allow_unterminated` says it is complete. A page holding more than
+    `limits` allow (blog.importers.limits) is refused too.
     """
     lines = split_lines(text)
     if all(line.blank for line in lines):
         raise ImportFormatError("the document is empty", 1)
-    return _Parser(lines, allow_unterminated=allow_unterminated).parse()
+    check_line_lengths(lines, limits)
+    parsed = _Parser(lines, allow_unterminated=allow_unterminated).parse()
+    check_counts(parsed, lines, limits)
+    return parsed
 
 
 class _Parser:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from blog import citations
+from blog.models import Post
 from blog.page_meta import PageMeta
 from blog.papers import csl
 from blog.papers.models import Paper
@@ -17,9 +18,17 @@ from blog.views import PostsOfMixin
 from core.site import absolute_url
 
 
+def _reachable_papers():
+    """Papers readers may reach: not one only drafts or scheduled posts cite."""
+    papers = Paper.objects.prefetch_related("abstract_sections")
+    return Post.objects.reachable(papers, "citations__paper")
+
+
 class PaperDetailView(PostsOfMixin, DetailView):
-    queryset = Paper.objects.prefetch_related("abstract_sections")
     posts_filter = "citations__paper"
+
+    def get_queryset(self):
+        return _reachable_papers()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -36,7 +45,7 @@ class PaperDetailView(PostsOfMixin, DetailView):
 
 
 def _paper_download(pk: int, body, content_type: str, extension: str) -> HttpResponse:
-    paper = get_object_or_404(Paper.objects.prefetch_related("abstract_sections"), pk=pk)
+    paper = get_object_or_404(_reachable_papers(), pk=pk)
     return HttpResponse(
         body(paper),
         content_type=content_type,
