@@ -41,6 +41,17 @@ class SiteSitemap(Sitemap):
         return item.changed
 
 
+def _with_posts_changed(queryset, post_lookup: str):
+    """The objects a published post uses (through `post_lookup`), each `changed` when it
+    or the newest of those posts last changed."""
+    posts = Post.objects.published().filter(**{post_lookup: OuterRef("pk")})
+    return (
+        queryset.annotate(posts_changed=_changed(posts))
+        .filter(posts_changed__isnull=False)
+        .annotate(changed=Greatest("updated_at", "posts_changed"))
+    )
+
+
 class PostSitemap(SiteSitemap):
     """A post page shows the post and its comments: the newest of either."""
 
@@ -96,13 +107,7 @@ class AuthorSitemap(SiteSitemap):
     priority = 0.5
 
     def items(self):
-        posts = Post.objects.published().filter(author=OuterRef("pk"))
-        return (
-            Author.objects.annotate(posts_changed=_changed(posts))
-            .filter(posts_changed__isnull=False)
-            .annotate(changed=Greatest("updated_at", "posts_changed"))
-            .order_by("slug")
-        )
+        return _with_posts_changed(Author.objects.all(), "author").order_by("slug")
 
 
 class SeriesSitemap(SiteSitemap):
@@ -110,13 +115,7 @@ class SeriesSitemap(SiteSitemap):
     priority = 0.5
 
     def items(self):
-        posts = Post.objects.published().filter(series=OuterRef("pk"))
-        return (
-            Series.objects.annotate(posts_changed=_changed(posts))
-            .filter(posts_changed__isnull=False)
-            .annotate(changed=Greatest("updated_at", "posts_changed"))
-            .order_by("slug")
-        )
+        return _with_posts_changed(Series.objects.all(), "series").order_by("slug")
 
 
 class PaperSitemap(SiteSitemap):
@@ -124,13 +123,7 @@ class PaperSitemap(SiteSitemap):
     priority = 0.5
 
     def items(self):
-        posts = Post.objects.published().filter(citations__paper=OuterRef("pk"))
-        return (
-            Paper.objects.annotate(posts_changed=_changed(posts))
-            .filter(posts_changed__isnull=False)
-            .annotate(changed=Greatest("updated_at", "posts_changed"))
-            .order_by("pk")
-        )
+        return _with_posts_changed(Paper.objects.all(), "citations__paper").order_by("pk")
 
 
 sitemaps = {
