@@ -113,15 +113,19 @@ def sanitise_html(html: str) -> str:
 
     A link whose address was refused (`javascript:`) keeps its text, not an empty <a>.
     """
-    html = nh3.clean(
+    return _LINK_WITHOUT_ADDRESS.sub(r"\1", _clean(html, HTML_TAGS))
+
+
+def _clean(html: str, tags) -> str:
+    """Sanitise HTML with nh3 against the body's allowlist of `tags` and attributes."""
+    return nh3.clean(
         html,
-        tags=HTML_TAGS,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         filter_style_properties={"text-align"},
     ).strip()
-    return _LINK_WITHOUT_ADDRESS.sub(r"\1", html)
 
 
 # A #Hashtag in text: as blog_extras.link_hashtags finds them (not after a word, #, / or &).
@@ -178,14 +182,7 @@ def render_markdown(text: str, images: Mapping[int, ImageSource] | None = None) 
             else:
                 token.children = _images_as_links(token.children)
     html = _markdown.renderer.render(tokens, _markdown.options, {})
-    html = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL,
-        filter_style_properties={"text-align"},
-    ).strip()
+    html = _clean(html, ALLOWED_TAGS)
     if not figures:
         return html
     marks = re.compile(rf"<p>{mark}(\d+)</p>")
