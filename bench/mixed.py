@@ -13,7 +13,6 @@ Prints the table and writes it into BENCHMARKS.md under "Mixed load".
 
 import argparse
 import http.client
-import re
 import shutil
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import server
+from bench.report import write_section
 from bench.run import BASE_DIR, HELLO, environment, gunicorn_shape, log
 from bench.scratch import ScratchDatabase
 
@@ -221,17 +221,6 @@ def markdown(results: list[RateResult], args, commit: str, setup: str) -> str:
     ]
     lines += ["| " + " | ".join(result.row()) + " |" for result in results]
     return "\n".join(lines) + "\n"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace the Mixed load section of BENCHMARKS.md (or add it at the end)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 def free_port_in_range() -> int:

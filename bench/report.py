@@ -1,7 +1,9 @@
 """What a benchmark run measured, the issue's targets, and how both are written down."""
 
+import re
 import statistics
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from bench.load import percentile
 
@@ -306,3 +308,16 @@ def markdown(run: Run, targets: list[Target]) -> str:
     ]
     lines.append("")
     return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Put a `## Heading` section (its first line) into BENCHMARKS.md, replacing the
+    section of that heading if there is one, else adding it at the end."""
+    heading = section.splitlines()[0]
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")

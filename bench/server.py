@@ -19,11 +19,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(port: int, path: str, headers: dict[str, str] | None = None):
-    """GET a path from the local server; return (status, headers, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def fetch(
+    port: int,
+    path: str,
+    headers: dict[str, str] | None = None,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    timeout: float = 120,
+):
+    """Send a request (a GET unless told) to the local server; return (status, headers,
+    body). Raises OSError or http.client.HTTPException when no answer comes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={**HTTPS, **(headers or {})})
+        connection.request(method, path, body=body, headers={**HTTPS, **(headers or {})})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:

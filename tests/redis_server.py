@@ -1,4 +1,5 @@
-"""A real Redis server of the test's own, to stop and freeze: `redis-server` on 127.0.0.1.
+"""A real Redis server of the test's own, to stop and freeze: `redis-server` on 127.0.0.1
+(bench.local_servers.RedisServer, which the fault benchmark shares).
 
 It listens on TEST_REDIS_SERVER_PORT (8141 by default), keeps nothing on disk, and is
 always stopped (and woken first if frozen) when the test ends.
@@ -6,59 +7,10 @@ always stopped (and woken first if frozen) when the test ends.
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import time
 
 import pytest
 
-
-class RedisServer:
-    def __init__(self, port: int):
-        self.port = port
-        self.process: subprocess.Popen | None = None
-        self.url = f"redis://127.0.0.1:{port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.process.terminate()
-            self.process.wait(5)
-
-    def pause(self) -> None:
-        """Freeze the server (SIGSTOP): connections are accepted, nothing is answered."""
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
+from bench.local_servers import RedisServer
 
 
 @pytest.fixture
