@@ -8,6 +8,9 @@ from django.views.static import serve
 from blog.sitemaps import sitemaps
 from config.health import health
 
+# A database outage answers 503 (config.errors); other failures Django's 500 page.
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
