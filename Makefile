@@ -7,7 +7,7 @@ SEED := fixtures/clinicspeak-alemtuzumab-nmo.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-e2e install checkers browser migrate seed lint fixtures lock clean
+.PHONY: run test test-slow test-fast test-e2e install checkers browser migrate seed lint fixtures lock clean
 
 ## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
 run: install migrate seed demo-staff
@@ -16,6 +16,11 @@ run: install migrate seed demo-staff
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: install checkers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The slow tests `make test` leaves out (marked slow): the fault benchmark run end to end.
+.PHONY: test-slow
+test-slow: install checkers
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 ## The edit loop: stop at the first failure, without the browser tests and the benchmark harness.
 test-fast: install checkers

@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import local_servers, server
-from bench.run import BASE_DIR, environment, log
+from bench.run import BASE_DIR, environment, log, use_environment
 from bench.scratch import ScratchDatabase
 
 READY_PATH = "/health/"
@@ -65,7 +65,7 @@ class Site:
         self.smtp = local_servers.switchable_smtp(self.port()).__enter__()
         log(f"redis-server on port {self.redis.port}, SMTP on port {self.smtp.port}")
         self.env = self.environment()
-        os.environ.update(self.env)
+        use_environment(self.env)
         import django
 
         django.setup()

@@ -139,6 +139,15 @@ def environment(args, scratch: ScratchDatabase, workdir: Path, cache_url: str) -
     return env
 
 
+def use_environment(env: dict[str, str]) -> None:
+    """Make `env` this process's environment for Django: the developer's own database,
+    cache and Django settings (a replica URL, say) are dropped, not mixed in."""
+    os.environ.update(env)
+    for key in list(os.environ):
+        if key not in env and key.startswith(("DJANGO_", "DATABASE_", "CACHE_")):
+            del os.environ[key]
+
+
 def gunicorn_shape(env: dict[str, str]) -> tuple[int, int]:
     """Workers and threads config/gunicorn.py gives in this environment."""
     saved = dict(os.environ)
@@ -176,10 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         f"scratch database {scratch.url}; cache {cache_url} under the key prefix "
         f"{env['CACHE_KEY_PREFIX']}; work directory {workdir}"
     )
-    os.environ.update(env)
-    for key in list(os.environ):
-        if key not in env and key.startswith(("DJANGO_", "DATABASE_", "CACHE_")):
-            del os.environ[key]
+    use_environment(env)
 
     import django
 
