@@ -107,13 +107,7 @@ class Site:
     def __exit__(self, *exc) -> None:
         if self.gunicorn is not None:
             self.gunicorn.__exit__(None, None, None)
-        if self.mail_worker is not None and self.mail_worker.poll() is None:
-            self.mail_worker.send_signal(signal.SIGTERM)
-            try:
-                self.mail_worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.mail_worker.kill()
-                self.mail_worker.wait(timeout=10)
+        server.stop_process(self.mail_worker)
         if self.smtp is not None:
             self.smtp.__exit__(None, None, None)
         if self.redis is not None:

@@ -27,13 +27,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench import clients, server
 from bench.describe import git_commit
 from bench.fault_site import Site, prerequisites
-from bench.report import write_section
+from bench.report import pipe_table, write_section
 from bench.run import BASE_DIR, gunicorn_shape, log
 
 SECTION = "## Under faults"
@@ -41,55 +42,33 @@ SECTION = "## Under faults"
 
 @dataclass(frozen=True)
 class Fault:
+    """A phase's fault: what breaks (on the Site), and how it is undone."""
+
     name: str
-    inject: str = ""  # a method of FaultActions
-    lift: str = ""
+    inject: Callable[[Site], str | None] | None = None  # may say what it did
+    lift: Callable[[Site], None] | None = None
     at: float = 0.25  # share of the phase at which it is injected
     until: float = 0.75  # and lifted
 
 
 FAULTS = {
     "baseline": Fault("baseline"),
-    "redis-stopped": Fault("Redis stopped", "stop_redis", "start_redis"),
-    "redis-paused": Fault("Redis paused (SIGSTOP)", "pause_redis", "resume_redis"),
-    "postgres-stopped": Fault("PostgreSQL stopped", "stop_postgres", "start_postgres"),
-    "smtp-stalled": Fault("SMTP stalled", "stall_smtp", "recover_smtp"),
-    "worker-killed": Fault("a gunicorn worker killed", "kill_worker", at=0.5),
+    "redis-stopped": Fault(
+        "Redis stopped", lambda site: site.redis.stop(), lambda site: site.redis.start()
+    ),
+    "redis-paused": Fault(
+        "Redis paused (SIGSTOP)", lambda site: site.redis.pause(), lambda site: site.redis.resume()
+    ),
+    "postgres-stopped": Fault(
+        "PostgreSQL stopped",
+        lambda site: site.postgres.stop("fast"),
+        lambda site: site.postgres.start(),
+    ),
+    "smtp-stalled": Fault(
+        "SMTP stalled", lambda site: site.smtp.stall(), lambda site: site.smtp.recover()
+    ),
+    "worker-killed": Fault("a gunicorn worker killed", Site.kill_worker, at=0.5),
 }
-
-
-class FaultActions:
-    """What each fault does to the site, and how it is undone."""
-
-    def __init__(self, site: Site):
-        self.site = site
-
-    def stop_redis(self):
-        self.site.redis.stop()
-
-    def start_redis(self):
-        self.site.redis.start()
-
-    def pause_redis(self):
-        self.site.redis.pause()
-
-    def resume_redis(self):
-        self.site.redis.resume()
-
-    def stop_postgres(self):
-        self.site.postgres.stop("fast")
-
-    def start_postgres(self):
-        self.site.postgres.start()
-
-    def stall_smtp(self):
-        self.site.smtp.stall()
-
-    def recover_smtp(self):
-        self.site.smtp.recover()
-
-    def kill_worker(self):
-        return self.site.kill_worker()
 
 
 @dataclass
@@ -237,7 +216,7 @@ def database_marks() -> tuple[int, int]:
 
 
 def run_phase(site: Site, name: str, args, pages, feeds, run_id: str) -> PhaseResult:
-    fault, actions = FAULTS[name], FaultActions(site)
+    fault = FAULTS[name]
     tag = f"{run_id}-{name}"
     _, first_message = database_marks()
     tally, stop, events, health = clients.Tally(), threading.Event(), [], ""
@@ -252,24 +231,20 @@ def run_phase(site: Site, name: str, args, pages, feeds, run_id: str) -> PhaseRe
 
     if fault.inject:
         at(fault.at)
-        said = getattr(actions, fault.inject)()
-        events.append(f"{said or _words(fault.inject)} at {time.monotonic() - started:.1f} s")
+        said = fault.inject(site)
+        events.append(f"{said or 'began'} at {time.monotonic() - started:.1f} s")
         time.sleep(min(1.0, args.seconds / 10))
         health = site.health()
     if fault.lift:
         at(fault.until)
-        getattr(actions, fault.lift)()
-        events.append(f"{_words(fault.lift)} at {time.monotonic() - started:.1f} s")
+        fault.lift(site)
+        events.append(f"undone at {time.monotonic() - started:.1f} s")
     at(1.0)
     stop.set()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
     return count_phase(site, fault, tally, elapsed, tag, first_message, health, events)
-
-
-def _words(action: str) -> str:
-    return action.replace("_", " ")
 
 
 def count_phase(site, fault, tally, elapsed, tag, first_message, health, events) -> PhaseResult:
@@ -336,10 +311,8 @@ def markdown(results: list[PhaseResult], mail: dict, args, setup: str) -> str:
         "",
         f"Setup: {setup}.",
         "",
-        "| " + " | ".join(HEADER) + " |",
-        "| " + " | ".join("---" for _ in HEADER) + " |",
+        *pipe_table(HEADER, [result.row() for result in results]),
     ]
-    lines += ["| " + " | ".join(result.row()) + " |" for result in results]
     lines += ["", "Mail after the run: " + ", ".join(f"{n} {what}" for what, n in mail.items())]
     for result in results:
         notes = result.events + [

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import server
-from bench.report import write_section
+from bench.report import pipe_table, write_section
 from bench.run import BASE_DIR, HELLO, environment, gunicorn_shape, log
 from bench.scratch import ScratchDatabase
 
@@ -216,10 +216,8 @@ def markdown(results: list[RateResult], args, commit: str, setup: str) -> str:
         "",
         f"Setup: {setup}.",
         "",
-        "| " + " | ".join(HEADER) + " |",
-        "| " + " | ".join("---" for _ in HEADER) + " |",
+        *pipe_table(HEADER, [result.row() for result in results]),
     ]
-    lines += ["| " + " | ".join(result.row()) + " |" for result in results]
     return "\n".join(lines) + "\n"
 
 

@@ -321,3 +321,9 @@ def write_section(path: Path, section: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
+
+
+def pipe_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Return the lines of a Markdown table (every column left as Markdown aligns it)."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]

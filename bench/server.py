@@ -79,14 +79,7 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not start within 60 s:\n{self.log()}")
 
     def __exit__(self, *exc) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def log(self) -> str:
         try:
@@ -100,6 +93,19 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         assert self.process is not None
         return child_pids(self.process.pid)
+
+
+def stop_process(process: subprocess.Popen | None, timeout: float = 30) -> None:
+    """Stop a process this run started, by its own pid: SIGTERM, then SIGKILL after
+    `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def child_pids(parent: int) -> list[int]:
