@@ -131,7 +131,7 @@ class Site:
 
     def health(self) -> str:
         try:
-            status, _, body = server.fetch(self.gunicorn.port, READY_PATH, timeout=10)
+            status, _, body = server.fetch(self.gunicorn.port, READY_PATH, timeout=30)
         except OSError as error:
             return f"no answer ({type(error).__name__})"
         found = re.search(rb'"status": "(\w+)"', body)

@@ -219,7 +219,7 @@ def run_phase(site: Site, name: str, args, pages, feeds, run_id: str) -> PhaseRe
     fault = FAULTS[name]
     tag = f"{run_id}-{name}"
     _, first_message = database_marks()
-    tally, stop, events, health = clients.Tally(), threading.Event(), [], ""
+    tally, stop, events, health = clients.Tally(), threading.Event(), [], []
     plan = clients.Plan(
         site.gunicorn.port, pages, feeds, args.clients, args.writers, args.think, tag, args.seed
     )
@@ -234,7 +234,9 @@ def run_phase(site: Site, name: str, args, pages, feeds, run_id: str) -> PhaseRe
         said = fault.inject(site)
         events.append(f"{said or 'began'} at {time.monotonic() - started:.1f} s")
         time.sleep(min(1.0, args.seconds / 10))
-        health = site.health()
+        # Asked beside the clients (it may wait behind them), so the fault ends on time.
+        probe = threading.Thread(target=lambda: health.append(site.health()))
+        probe.start()
     if fault.lift:
         at(fault.until)
         fault.lift(site)
@@ -244,7 +246,10 @@ def run_phase(site: Site, name: str, args, pages, feeds, run_id: str) -> PhaseRe
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return count_phase(site, fault, tally, elapsed, tag, first_message, health, events)
+    if fault.inject:
+        probe.join()
+    said = health[0] if health else ""
+    return count_phase(site, fault, tally, elapsed, tag, first_message, said, events)
 
 
 def count_phase(site, fault, tally, elapsed, tag, first_message, health, events) -> PhaseResult:
