@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import local_servers, server
+from bench.clients import CLIENT_TIMEOUT
 from bench.run import BASE_DIR, environment, log, use_environment
 from bench.scratch import ScratchDatabase
 
@@ -131,7 +132,7 @@ class Site:
 
     def health(self) -> str:
         try:
-            status, _, body = server.fetch(self.gunicorn.port, READY_PATH, timeout=30)
+            status, _, body = server.fetch(self.gunicorn.port, READY_PATH, timeout=CLIENT_TIMEOUT)
         except OSError as error:
             return f"no answer ({type(error).__name__})"
         found = re.search(rb'"status": "(\w+)"', body)
