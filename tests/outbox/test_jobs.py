@@ -92,7 +92,7 @@ def test_a_job_runs_once_and_keeps_its_report_and_drops_its_upload(handler):
 
 
 def test_progress_is_recorded_as_the_job_goes(handler):
-    job = enqueue(steps=3)
+    enqueue(steps=3)
     seen = []
     handler.on_step = lambda job, step: seen.append(
         Job.objects.values_list("status", "done", "total", "stage").get(pk=job.pk)
