@@ -254,7 +254,8 @@ IMPORT_MAX_COMMENTS = env_int("IMPORT_MAX_COMMENTS", 20_000)
 IMPORT_MAX_LINE_LENGTH = env_int("IMPORT_MAX_LINE_LENGTH", 100_000)
 # An admin upload larger than this (all its files together) is not imported in the
 # request: it is stored and queued for the worker, and the editor watches its progress.
-IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 100_000)
+# 32 KB keeps a request to a few seconds at worst (a document of 680 one-line comments).
+IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 32 * 1024)
 # PostgreSQL cancels a search statement that runs longer than this (milliseconds).
 BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 
