@@ -271,6 +271,18 @@ def test_a_batch_with_a_bad_document_fails_naming_it_and_imports_none(staff_clie
     assert refused["error"] in text_of(rows[0])
 
 
+def test_bad_options_on_large_documents_come_back_as_typed_and_queue_nothing(staff_client):
+    response = upload_documents(
+        staff_client, (SEED.name, SEED.read_bytes()), published="next tuesday", author="Prof G"
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "published" in form.errors
+    assert (form["published"].value(), form["author"].value()) == ("next tuesday", "Prof G")
+    assert not Job.objects.exists() and not Post.objects.exists()
+
+
 # --- Who may see a job -------------------------------------------------------------------
 
 
