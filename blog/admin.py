@@ -18,7 +18,13 @@ from django.utils.html import format_html
 from blog.admin_inlines import JoinedRowsInline, OrderedRowsFormSet
 from blog.editor import PostEditorMixin
 from blog.forms import HashtagMergeForm, PostImportForm, RevisionCompareForm, TextareaField
-from blog.import_jobs import documents_import_enqueue, log_imported, nothing_imported, runs_inline
+from blog.import_jobs import (
+    documents_import_enqueue,
+    documents_report,
+    log_imported,
+    nothing_imported,
+    runs_inline,
+)
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
     Citation,
@@ -272,6 +278,7 @@ class PostAdmin(
             "adminform": helpers.AdminForm(form, fieldsets, {}, model_admin=self),
             "form": form,
             "outcomes": outcomes,
+            "report": documents_report(outcomes, dry_run=options["dry_run"]) if outcomes else None,
             "failed": [outcome for outcome in outcomes or [] if outcome.error],
             "dry_run": form.is_bound and form.cleaned_data.get("dry_run", False),
             "jobs": recent_import_jobs(),

@@ -165,23 +165,41 @@ def documents_import_enqueue(*, documents: list[SourceDocument], options: dict, 
 
 
 def documents_report(outcomes: list[DocumentOutcome], *, dry_run: bool) -> dict:
-    """The report as the progress page shows it: counts, then one row per document."""
+    """The report of a batch of documents, as the import page and a job's page show it:
+    counts, then one row per document (its result in words, its post, its changes)."""
+    failed = any(outcome.error for outcome in outcomes)
     return {
         "dry_run": dry_run,
+        "failed": failed,
         "counts": list(summarise(outcomes).items()),
-        "documents": [
-            {
-                "name": outcome.name,
-                "action": outcome.action,
-                "error": outcome.error,
-                "post": outcome.result.post.pk if outcome.post_stored else None,
-                "title": outcome.result.post.title if outcome.result else "",
-                "changes": [*outcome.notes, *outcome.post_changes],
-                "comments": list(outcome.comment_changes.items()),
-            }
-            for outcome in outcomes
-        ],
+        "documents": [_document_row(outcome, failed) for outcome in outcomes],
     }
+
+
+def _document_row(outcome: DocumentOutcome, failed: bool) -> dict:
+    if outcome.error:
+        return {"name": outcome.name, "error": outcome.error}
+    post = outcome.result.post
+    shown = outcome.post_stored and (outcome.written or outcome.action == UNCHANGED)
+    return {
+        "name": outcome.name,
+        "result": _result_in_words(outcome, failed),
+        "title": post.title,
+        "post": post.pk if outcome.post_stored else None,
+        "url": post.get_absolute_url() if shown else "",
+        "draft": post.status == Post.Status.DRAFT,
+        "changes": [*outcome.notes, *outcome.post_changes],
+        "comment_count": outcome.comment_count,
+        "comments": list(outcome.comment_changes.items()),
+    }
+
+
+def _result_in_words(outcome: DocumentOutcome, failed: bool) -> str:
+    if outcome.written:
+        return outcome.action.capitalize()
+    if failed:
+        return "No errors; not imported"
+    return {CREATED: "Would create", UPDATED: "Would update"}.get(outcome.action, "Unchanged")
 
 
 def run_documents_import(job: Job, progress: Progress) -> dict:
