@@ -62,10 +62,11 @@ seed: install
 demo-staff: migrate
 	$(BIN)/python manage.py create_demo_staff --site-url http://$(HOST):$(PORT)
 
-## The mail worker: sends queued email (outbox) with timeouts and retries; run beside gunicorn.
+## The worker: sends queued email (outbox) with timeouts and retries, and runs queued jobs
+## (large admin imports); run beside gunicorn.
 .PHONY: outbox-worker
 outbox-worker: migrate
-	$(BIN)/python manage.py send_outbox
+	$(BIN)/python manage.py run_worker
 
 lint: install
 	$(BIN)/ruff check .

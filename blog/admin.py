@@ -1,6 +1,7 @@
 import functools
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -17,6 +18,13 @@ from django.utils.html import format_html
 from blog.admin_inlines import JoinedRowsInline, OrderedRowsFormSet
 from blog.editor import PostEditorMixin
 from blog.forms import HashtagMergeForm, PostImportForm, RevisionCompareForm, TextareaField
+from blog.import_jobs import (
+    documents_import_enqueue,
+    documents_report,
+    log_imported,
+    nothing_imported,
+    runs_inline,
+)
 from blog.importers.batch import DocumentOutcome, import_documents, import_format_html
 from blog.models import (
     Citation,
@@ -27,7 +35,7 @@ from blog.models import (
     Series,
 )
 from blog.papers import admin as paper_admin  # noqa: F401  (registers PaperAdmin)
-from blog.platforms.admin_views import platform_import_view
+from blog.platforms.admin_views import import_job_view, platform_import_view, recent_import_jobs
 from blog.publishing import PublishingMixin, publication_label
 from blog.restore import RestoreVersionMixin
 from blog.revisions import (
@@ -174,6 +182,11 @@ class PostAdmin(
                 ),
                 name="blog_post_import_platform",
             ),
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(functools.partial(import_job_view, model_admin=self)),
+                name="blog_post_import_job",
+            ),
             path("<path:object_id>/history/<int:number>/", view, name=name),
             *super().get_urls(),
         ]
@@ -237,15 +250,21 @@ class PostAdmin(
         if request.method == "POST":
             form = PostImportForm(request.POST, request.FILES)
             if form.is_valid():
+                documents = form.cleaned_data["documents"]
+                options = {
+                    "published_at": form.cleaned_data["published"],
+                    "author_name": form.cleaned_data["author"],
+                    "dry_run": form.cleaned_data["dry_run"],
+                    "draft": form.cleaned_data["draft"],
+                    "allow_unterminated": form.cleaned_data["allow_unterminated"],
+                }
+                if not runs_inline(sum(len(document.data) for document in documents)):
+                    job = documents_import_enqueue(
+                        documents=documents, options=options, user=request.user
+                    )
+                    return redirect(f"{self.admin_site.name}:blog_post_import_job", job.pk)
                 outcomes = import_documents(
-                    form.cleaned_data["documents"],
-                    published_at=form.cleaned_data["published"],
-                    author_name=form.cleaned_data["author"],
-                    dry_run=form.cleaned_data["dry_run"],
-                    draft=form.cleaned_data["draft"],
-                    allow_unterminated=form.cleaned_data["allow_unterminated"],
-                    all_or_nothing=True,
-                    user=request.user,
+                    documents, **options, all_or_nothing=True, user=request.user
                 )
                 self._log_imports(request, outcomes)
                 self._report_imports(request, outcomes, dry_run=form.cleaned_data["dry_run"])
@@ -259,8 +278,11 @@ class PostAdmin(
             "adminform": helpers.AdminForm(form, fieldsets, {}, model_admin=self),
             "form": form,
             "outcomes": outcomes,
+            "report": documents_report(outcomes, dry_run=options["dry_run"]) if outcomes else None,
             "failed": [outcome for outcome in outcomes or [] if outcome.error],
             "dry_run": form.is_bound and form.cleaned_data.get("dry_run", False),
+            "jobs": recent_import_jobs(),
+            "inline_max_bytes": settings.IMPORT_INLINE_MAX_BYTES,
         }
         return TemplateResponse(request, "admin/blog/post/import.html", context)
 
@@ -279,24 +301,13 @@ class PostAdmin(
     def _log_imports(self, request, outcomes: list[DocumentOutcome]) -> None:
         """Record each post written in the admin history, under the user who imported it."""
         for outcome in outcomes:
-            if not outcome.written or outcome.action == "unchanged":
-                continue
-            message = f"Imported from {outcome.name}"
-            if outcome.action == "created":
-                self.log_addition(request, outcome.result.post, message)
-            else:
-                self.log_change(request, outcome.result.post, message)
+            if outcome.written and outcome.action != "unchanged":
+                log_imported(request.user.pk, [(outcome.result.post, outcome.action)], outcome.name)
 
     def _report_imports(self, request, outcomes: list[DocumentOutcome], *, dry_run: bool) -> None:
         failed = sum(1 for outcome in outcomes if outcome.error)
         if failed:
-            have = "has" if failed == 1 else "have"
-            self.message_user(
-                request,
-                f"Nothing was imported: {failed} of {len(outcomes)} {_documents(len(outcomes))} "
-                f"{have} errors. Correct them and upload the documents again.",
-                messages.ERROR,
-            )
+            self.message_user(request, nothing_imported(failed, len(outcomes)), messages.ERROR)
         elif dry_run:
             self.message_user(
                 request, "Dry run: nothing was saved. This is what would change.", messages.INFO

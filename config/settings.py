@@ -252,6 +252,10 @@ IMPORT_MAX_HASHTAGS = env_int("IMPORT_MAX_HASHTAGS", 100)
 IMPORT_MAX_PAPERS = env_int("IMPORT_MAX_PAPERS", 50)
 IMPORT_MAX_COMMENTS = env_int("IMPORT_MAX_COMMENTS", 20_000)
 IMPORT_MAX_LINE_LENGTH = env_int("IMPORT_MAX_LINE_LENGTH", 100_000)
+# An admin upload larger than this (all its files together) is not imported in the
+# request: it is stored and queued for the worker, and the editor watches its progress.
+# 32 KB keeps a request to a few seconds at worst (a document of 680 one-line comments).
+IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 32 * 1024)
 # PostgreSQL cancels a search statement that runs longer than this (milliseconds).
 BLOG_SEARCH_TIMEOUT_MS = env_int("BLOG_SEARCH_TIMEOUT_MS", 2000)
 
@@ -387,6 +391,13 @@ OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 600)
 # How long a link confirming a reader's email address stays valid.
 OUTBOX_CONFIRM_DAYS = env_int("OUTBOX_CONFIRM_DAYS", 30)
+# Jobs the same worker runs (outbox.jobs: large admin imports). A job runs at most
+# JOBS_TIME_LIMIT_SECONDS; a worker's claim on it lasts JOBS_LEASE_SECONDS past its last
+# progress report, after which another worker takes it over; a job that fails (or whose
+# worker dies) JOBS_MAX_ATTEMPTS times is marked failed.
+JOBS_TIME_LIMIT_SECONDS = env_int("JOBS_TIME_LIMIT_SECONDS", 3600)
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 300)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 
 # The author of imported pages that name none (no author box, no "By X" sign-off); the
 # author is created on first use (authors.services.author_default).

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin_input import BadInputAdminMixin
-from outbox.models import Address, Message
+from outbox.models import Address, Job, Message
 
 
 @admin.register(Message)
@@ -20,3 +20,16 @@ class AddressAdmin(BadInputAdminMixin, admin.ModelAdmin):
     list_display = ["email", "confirmation_sent_at", "confirmed_at"]
     search_fields = ["email"]
     readonly_fields = ["confirmation_sent_at", "confirmed_at"]
+
+
+@admin.register(Job)
+class JobAdmin(BadInputAdminMixin, admin.ModelAdmin):
+    """Jobs as the worker sees them (read-only); each app shows its own on its pages."""
+
+    list_display = ["name", "kind", "status", "done", "total", "attempts", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

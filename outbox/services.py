@@ -82,7 +82,7 @@ def messages_send_due(*, limit: int = 20) -> SendReport:
     """Send the messages that are due, each with the mailer's timeout (EMAIL_TIMEOUT).
 
     A failure schedules a retry with back-off; after OUTBOX_MAX_ATTEMPTS the message is
-    marked failed and logged. Runs in the worker (`manage.py send_outbox`), never in a
+    marked failed and logged. Runs in the worker (`manage.py run_worker`), never in a
     request.
     """
     report = SendReport()

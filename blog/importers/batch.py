@@ -8,7 +8,7 @@ rolled back, so it reports exactly what a real run would change.
 
 import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from blog.importers.document import ImportFormatError
+from blog.importers.document import ImportFormatError, ParsedPost
 from blog.importers.limits import Limits
 from blog.importers.parser import decode_document, parse_post_document
 from blog.importers.writer import CREATED, ImportResult, import_post
@@ -106,6 +106,7 @@ def import_documents(
     allow_unterminated: bool = False,
     all_or_nothing: bool = False,
     user=None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[DocumentOutcome]:
     """Import each document in turn; return one outcome per document, in order.
 
@@ -114,7 +115,8 @@ def import_documents(
     everything back, so each outcome tells what would change (later documents see what
     earlier ones would have written, as in a real run). `user` is recorded as the author of
     the post versions the import creates. `draft` and `allow_unterminated` are passed to
-    the writer and the parser. Runs queries.
+    the writer and the parser. `progress`, if given, is called with the number of documents
+    done after each one (inside the batch's transaction, if there is one). Runs queries.
     """
     options = {
         "published_at": published_at,
@@ -131,6 +133,8 @@ def import_documents(
         with batch:
             for document in documents:
                 outcomes.append(_import_one(document, allow_unterminated, options))
+                if progress:
+                    progress(len(outcomes))
             if dry_run or (all_or_nothing and any(o.error for o in outcomes)):
                 raise _RollBack
     except _RollBack:
@@ -144,15 +148,17 @@ def _import_one(
     document: SourceDocument, allow_unterminated: bool, options: dict
 ) -> DocumentOutcome:
     try:
-        parsed = parse_post_document(
-            decode_document(document.data),
-            allow_unterminated=allow_unterminated,
-            limits=import_limits(),
-        )
+        parsed = parse_document(document, allow_unterminated=allow_unterminated)
         result = import_post(parsed, source_ref=document.source_ref, **options)
     except ImportFormatError as error:
         return DocumentOutcome(name=document.name, error=error.format(document.name))
     return DocumentOutcome(name=document.name, result=result, comment_count=len(parsed.comments))
+
+
+def parse_document(document: SourceDocument, *, allow_unterminated: bool = False) -> ParsedPost:
+    """Decode and parse one document within the limits; raise ImportFormatError. No queries."""
+    text = decode_document(document.data)
+    return parse_post_document(text, allow_unterminated=allow_unterminated, limits=import_limits())
 
 
 def import_limits() -> Limits:

@@ -9,7 +9,8 @@ from django.utils import timezone
 from blog.platforms.writer import PINGBACKS_HOLD, PINGBACKS_SKIP, ImportOptions
 
 WORDPRESS, BLOGGER = "wordpress", "blogger"
-# Bigger exports take longer than a web request should: use the commands for them.
+# Exports over IMPORT_INLINE_MAX_BYTES are imported by the worker; this is the most the
+# admin stores for it (use the commands for larger ones).
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
 

@@ -13,11 +13,12 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Page, PostHashtag
 from comments.models import Comment
 from images.services import image_create
-from outbox.models import Address, Message
+from outbox.models import Address, Job, Message
 from outbox.services import message_enqueue
 from tests.factories import (
     AbstractSectionFactory,
@@ -115,6 +116,13 @@ def _message(i, first):
     return message_enqueue(to=[f"reader{i}@example.org"], subject=f"Subject {i}", body="Hi")
 
 
+def _job(i, first):
+    user = get_user_model().objects.create_user(f"importer{i}")
+    return Job.objects.create(
+        kind="blog.import_platform", name=f"export{i}.xml", due_at=timezone.now(), requested_by=user
+    )
+
+
 def _address(i, first):
     return Address.objects.create(email=f"reader{i}@example.org")
 
@@ -136,6 +144,7 @@ BUILDERS = {
     "blog.Series": _series,
     "comments.Comment": _comment,
     "outbox.Address": _address,
+    "outbox.Job": _job,
     "outbox.Message": _message,
     "images.Image": _image,
 }
@@ -173,6 +182,7 @@ def test_registered_models():
         "blog.Series",
         "comments.Comment",
         "outbox.Address",
+        "outbox.Job",
         "outbox.Message",
         "images.Image",
     }
@@ -208,8 +218,8 @@ def test_add_page(staff_client, model, django_assert_max_num_queries):
         response = staff_client.get(_url(model, "add"))
 
     # Comments come from readers and the importer; the admin moderates but never adds them.
-    # Outgoing mail is queued by the site, never typed in.
-    assert response.status_code == (403 if model in (Comment, Message) else 200)
+    # Outgoing mail and jobs are queued by the site, never typed in.
+    assert response.status_code == (403 if model in (Comment, Message, Job) else 200)
 
 
 def _search_term(model_admin, obj):

@@ -44,6 +44,13 @@ MODELS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def imports_in_the_request(settings):
+    """These uploads are imported in the request; larger ones go to the worker, which
+    tests/platforms/test_import_jobs.py tests."""
+    settings.IMPORT_INLINE_MAX_BYTES = 4 * DOCUMENT_MAX_BYTES
+
+
 def document(name: str, content: str | bytes) -> SimpleUploadedFile:
     data = content.encode() if isinstance(content, str) else content
     return SimpleUploadedFile(name, data, content_type="text/plain")

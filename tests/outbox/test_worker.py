@@ -186,8 +186,8 @@ def test_the_worker_loop_survives_a_database_outage_and_stops_on_sigterm(monkeyp
         os.kill(os.getpid(), signal.SIGTERM)  # the process manager stops the worker
         return SendReport(sent=1)
 
-    monkeypatch.setattr("outbox.management.commands.send_outbox.messages_send_due", flaky)
-    monkeypatch.setattr("outbox.management.commands.send_outbox.time.sleep", lambda s: None)
+    monkeypatch.setattr("outbox.management.commands.run_worker.messages_send_due", flaky)
+    monkeypatch.setattr("outbox.management.commands.run_worker.time.sleep", lambda s: None)
     before = signal.getsignal(signal.SIGTERM)
 
     call_command("send_outbox", "--interval", "0", stdout=StringIO())
