@@ -3,6 +3,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import AuthorFactory, PostFactory
 
@@ -18,6 +21,58 @@ def pytest_configure(config):
     """Hash test passwords with MD5: the default PBKDF2 costs about two seconds a test on
     this machine, and no test is about the strength of the hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Return True if the test runs outside a rolled-back transaction (pytest-django's rule):
+    such a test ends by emptying every table."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test a serialized rollback.
+
+    A transactional test empties every table when it ends, taking with it the rows the
+    migrations made (the staff groups, the About page). With `serialized_rollback` the
+    test database is serialized once after migrating, the test starts from that copy and
+    its closing flush leaves the tables empty rather than half-refilled by post_migrate;
+    `pytest_runtest_teardown` below then loads the copy back, so the tests after it (in
+    any order, on any xdist worker) find the database as migrated.
+    """
+    for item in items:
+        if not is_transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        _, reset_sequences, databases, _, available_apps = (
+            validate_django_db(marker) if marker else (False, False, None, False, None)
+        )
+        serialized = pytest.mark.django_db(
+            transaction=True,
+            reset_sequences=reset_sequences,
+            databases=databases,
+            serialized_rollback=True,
+            available_apps=available_apps,
+        )
+        item.add_marker(serialized, append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, load back what the migrations made."""
+    try:
+        return (yield)
+    finally:
+        if is_transactional(item):
+            with item.config.stash[blocking_manager_key].unblock():
+                for connection in connections.all():
+                    contents = getattr(connection, "_test_serialized_contents", None)
+                    if contents:
+                        connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)
