@@ -13,17 +13,23 @@ PORT ?= 8000
 run: install migrate seed demo-staff
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+## Tests run in parallel (pytest-xdist): a worker per core, at most 4; TEST_WORKERS=0 runs
+## them in one process. Each module goes whole to one worker (its module fixtures are made
+## once), in collection order: tests marked `slow` first (tests/conftest.py).
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --maxprocesses 4 --dist loadscope --no-loadscope-reorder
+
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: install checkers
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## The edit loop: stop at the first failure, without the browser tests and the benchmark harness.
 test-fast: install checkers
-	$(BIN)/python -m pytest -q -x --ignore=tests/e2e --ignore=tests/bench $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -q -x --ignore=tests/e2e --ignore=tests/bench $(PYTEST_ARGS)
 
 ## Only the real-browser tests (Playwright driving Debian's Chromium).
 test-e2e: install
-	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) tests/e2e $(PYTEST_ARGS)
 
 ## Debian's Chromium for the browser tests (a test tool's own browser download fails here).
 browser:
