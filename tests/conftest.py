@@ -84,6 +84,9 @@ def django_db_setup(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents:
             MIGRATED[alias] = contents
+    yield
+    # The test databases go next; the connections point at the real ones again.
+    MIGRATED.clear()
 
 
 def restore_migrated_rows() -> None:
@@ -112,7 +115,7 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if is_transactional(item) and MIGRATED:
+        if is_transactional(item) and MIGRATED and nextitem is not None:
             with item.config.stash[blocking_manager_key].unblock():
                 restore_migrated_rows()
 
