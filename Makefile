@@ -7,28 +7,34 @@ SEED := fixtures/clinicspeak-alemtuzumab-nmo.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-slow test-fast test-e2e install checkers browser migrate seed lint fixtures lock clean
+.PHONY: run test test-load test-fast test-e2e install checkers browser migrate seed lint fixtures lock clean
 
 ## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
 run: install migrate seed demo-staff
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+## Tests run in parallel (pytest-xdist): a worker per core, at most 4; TEST_WORKERS=0 runs
+## them in one process. Each module goes whole to one worker (its module fixtures are made
+## once), in collection order: tests marked `slow` first (tests/conftest.py).
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --maxprocesses 4 --dist loadscope --no-loadscope-reorder
+
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: install checkers
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
-## The slow tests `make test` leaves out (marked slow): the fault benchmark run end to end.
-.PHONY: test-slow
-test-slow: install checkers
-	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+## The load tests `make test` leaves out (marked load): the fault benchmark run end to end.
+.PHONY: test-load
+test-load: install checkers
+	$(BIN)/python -m pytest -m load $(PYTEST_ARGS)
 
 ## The edit loop: stop at the first failure, without the browser tests and the benchmark harness.
 test-fast: install checkers
-	$(BIN)/python -m pytest -q -x --ignore=tests/e2e --ignore=tests/bench $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -q -x --ignore=tests/e2e --ignore=tests/bench $(PYTEST_ARGS)
 
 ## Only the real-browser tests (Playwright driving Debian's Chromium).
 test-e2e: install
-	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) tests/e2e $(PYTEST_ARGS)
 
 ## Debian's Chromium for the browser tests (a test tool's own browser download fails here).
 browser:

@@ -112,36 +112,53 @@ def _mib(kib: int | None) -> str:
 
 
 def evaluate_targets(run: Run, *, rss_limit_mib: int) -> list[Target]:
-    targets = []
+    """Return the issue's targets, in the order they are written, each met or not."""
+    return [
+        _queries_target(run),
+        _cold_1k_target(run),
+        *_throughput_targets(run),
+        _growth_target(
+            f"Post page at 10,000 comments ≤ {GROWTH_10K:g}x the 1,000-comment page (cold)",
+            run.timing("post-cold-1000"),
+            run.timing("post-cold-10000"),
+            GROWTH_10K,
+            digits=1,
+        ),
+        _growth_target(
+            f"Reply insert at 10,000 comments ≤ {REPLY_GROWTH_10K:g}x the insert at 1,000",
+            run.timing("reply-1000"),
+            run.timing("reply-10000"),
+            REPLY_GROWTH_10K,
+            digits=2,
+        ),
+        _memory_target(run, rss_limit_mib),
+    ]
 
+
+def _queries_target(run: Run) -> Target:
+    """The same number of queries for a cold post page at every size, and few."""
     cold = sorted(
         (t for t in run.timings if t.key.startswith("post-cold-")), key=lambda t: t.size or 0
     )
-    if cold and all(t.queries is not None for t in cold):
-        counts = [t.queries for t in cold]
-        figure = ", ".join(f"{t.size:,}: {t.queries}" for t in cold)
-        met = len(set(counts)) == 1 and max(counts) <= MAX_QUERIES
-        targets.append(
-            Target(f"Queries per post page ≤ {MAX_QUERIES}, the same at every size", met, figure)
-        )
-    else:
-        targets.append(Target(f"Queries per post page ≤ {MAX_QUERIES}", None, "not measured"))
+    if not cold or any(t.queries is None for t in cold):
+        return Target(f"Queries per post page ≤ {MAX_QUERIES}", None, "not measured")
+    counts = [t.queries for t in cold]
+    figure = ", ".join(f"{t.size:,}: {t.queries}" for t in cold)
+    met = len(set(counts)) == 1 and max(counts) <= MAX_QUERIES
+    return Target(f"Queries per post page ≤ {MAX_QUERIES}, the same at every size", met, figure)
 
-    cold_1k, cold_10k = run.timing("post-cold-1000"), run.timing("post-cold-10000")
-    if cold_1k:
-        figure = f"median {_ms(cold_1k.median_ms)} ms"
-        targets.append(
-            Target(
-                f"Post page, 1,000 comments, cold ≤ {COLD_1K_MS:g} ms",
-                cold_1k.median_ms <= COLD_1K_MS,
-                figure,
-            )
-        )
-    else:
-        targets.append(
-            Target(f"Post page, 1,000 comments, cold ≤ {COLD_1K_MS:g} ms", None, NOT_IN_RUN)
-        )
 
+def _cold_1k_target(run: Run) -> Target:
+    goal = f"Post page, 1,000 comments, cold ≤ {COLD_1K_MS:g} ms"
+    cold_1k = run.timing("post-cold-1000")
+    if not cold_1k:
+        return Target(goal, None, NOT_IN_RUN)
+    return Target(goal, cold_1k.median_ms <= COLD_1K_MS, f"median {_ms(cold_1k.median_ms)} ms")
+
+
+def _throughput_targets(run: Run) -> list[Target]:
+    """The cached page and the 304 answer, each as a share of the hello view's rate."""
+    targets = []
     hello = run.throughput("hello")
     for key, text, share, needs_304 in (
         ("post-cached-1000", "Cached post page throughput", CACHED_SHARE, False),
@@ -163,34 +180,29 @@ def evaluate_targets(run: Run, *, rss_limit_mib: int) -> list[Target]:
             met = False
             figure += f"; the site answered {measured.status}, not 304"
         targets.append(Target(goal, met, figure))
+    return targets
 
-    goal = f"Post page at 10,000 comments ≤ {GROWTH_10K:g}x the 1,000-comment page (cold)"
-    if cold_1k and cold_10k:
-        ratio = cold_10k.median_ms / cold_1k.median_ms
-        figure = f"{_ms(cold_10k.median_ms)} ms / {_ms(cold_1k.median_ms)} ms = {ratio:.1f}x"
-        targets.append(Target(goal, ratio <= GROWTH_10K, figure))
-    else:
-        targets.append(Target(goal, None, NOT_IN_RUN))
 
-    goal = f"Reply insert at 10,000 comments ≤ {REPLY_GROWTH_10K:g}x the insert at 1,000"
-    reply_1k, reply_10k = run.timing("reply-1000"), run.timing("reply-10000")
-    if reply_1k and reply_10k:
-        ratio = reply_10k.median_ms / reply_1k.median_ms
-        figure = f"{_ms(reply_10k.median_ms)} ms / {_ms(reply_1k.median_ms)} ms = {ratio:.2f}x"
-        targets.append(Target(goal, ratio <= REPLY_GROWTH_10K, figure))
-    else:
-        targets.append(Target(goal, None, NOT_IN_RUN))
+def _growth_target(
+    goal: str, small: Timing | None, large: Timing | None, limit: float, *, digits: int
+) -> Target:
+    """The larger size's median at most `limit` times the smaller one's."""
+    if not (small and large):
+        return Target(goal, None, NOT_IN_RUN)
+    ratio = large.median_ms / small.median_ms
+    figure = f"{_ms(large.median_ms)} ms / {_ms(small.median_ms)} ms = {ratio:.{digits}f}x"
+    return Target(goal, ratio <= limit, figure)
 
+
+def _memory_target(run: Run, rss_limit_mib: int) -> Target:
     goal = f"Peak RSS per gunicorn worker serving the 10,000-comment post ≤ {rss_limit_mib} MiB"
     heavy = run.throughput("post-10000")
-    if heavy and heavy.peak_rss_kib is not None:
-        figure = _mib(heavy.peak_rss_kib)
-        if heavy.rss_before_kib is not None:
-            figure += f" ({_mib(heavy.rss_before_kib)} before serving it)"
-        targets.append(Target(goal, heavy.peak_rss_kib <= rss_limit_mib * 1024, figure))
-    else:
-        targets.append(Target(goal, None, NOT_IN_RUN))
-    return targets
+    if not heavy or heavy.peak_rss_kib is None:
+        return Target(goal, None, NOT_IN_RUN)
+    figure = _mib(heavy.peak_rss_kib)
+    if heavy.rss_before_kib is not None:
+        figure += f" ({_mib(heavy.rss_before_kib)} before serving it)"
+    return Target(goal, heavy.peak_rss_kib <= rss_limit_mib * 1024, figure)
 
 
 HEADER = (

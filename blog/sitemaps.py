@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import DateTimeField, Max, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
@@ -59,8 +59,14 @@ class PostSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        newest_comment = Max(
-            "comments__updated_at", filter=Q(comments__status=Comment.Status.PUBLISHED)
+        # The comments readers see (comments.visibility): a reply under a held comment
+        # changes nothing a reader can see.
+        newest_comment = Subquery(
+            Comment.objects.visible()
+            .filter(post=OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1],
+            output_field=DateTimeField(),
         )
         return (
             Post.objects.published()

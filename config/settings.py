@@ -3,7 +3,8 @@
 Every value has a safe development default; production sets DJANGO_DEBUG=false and
 supplies DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see .env.example).
 Several app servers can share one PostgreSQL primary (plus read replicas) and one Redis
-cache; nothing is kept on the app server itself but collected static files.
+cache; nothing is kept on the app server itself but collected static files. Reading and
+checking the environment (typed values, the cache URL, mail, media) is config/env.py's.
 """
 
 import os
@@ -13,42 +14,17 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.env import (
+    cache_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    mailers,
+    media_storage,
+    site_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """Read a boolean from the environment; refuse anything that is not clearly one."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """Read a comma-separated list from the environment."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
-
 
 DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
@@ -187,31 +163,6 @@ MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 # Decided when settings load, as for static files: tests turn DEBUG off later.
 SERVE_MEDIA = DEBUG
 
-
-def media_storage() -> dict:
-    """Return STORAGES["default"]: an S3-compatible bucket if one is named, else the disk."""
-    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")
-    if not bucket:
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    options = {
-        "bucket_name": bucket,
-        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-        "access_key": os.environ.get("AWS_S3_ACCESS_KEY_ID") or None,
-        "secret_key": os.environ.get("AWS_S3_SECRET_ACCESS_KEY") or None,
-        "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
-        # Public images: plain URLs (no expiring signatures) that a CDN can cache.
-        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
-        "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
-        "file_overwrite": False,
-        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-    }
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {key: value for key, value in options.items() if value is not None},
-    }
-
-
 # Uploads: the largest file and the most pixels accepted (a 40-megapixel camera photo is
 # fine; a "decompression bomb" claiming far more is refused before it is decoded).
 IMAGES_MAX_UPLOAD_BYTES = env_int("IMAGES_MAX_UPLOAD_BYTES", 25 * 1000 * 1000)
@@ -303,39 +254,10 @@ LOGGING = {
 # A shared cache (Redis) makes rate limits and cached pages hold across processes and
 # servers; local memory (one process only) is for development and tests.
 
-
 # Seconds a Redis connect or command may take (then it counts as a miss), and how long a
 # process then serves without Redis before trying it again.
 CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.25"))
 CACHE_RETRY_AFTER = float(os.environ.get("CACHE_RETRY_AFTER", "5"))
-
-
-def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
-    """Return a CACHES entry for `redis://…` (or `rediss://…`) or `locmem://[name]`."""
-    scheme, _, rest = url.partition("://")
-    if scheme in {"redis", "rediss"}:
-        cache = {
-            # Errors and timeouts become misses (logged): see config/cache.py.
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": url,
-            "OPTIONS": {
-                # A frozen Redis costs at most this long, then the page is built without it.
-                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
-                "socket_timeout": CACHE_SOCKET_TIMEOUT,
-                "RETRY_AFTER": CACHE_RETRY_AFTER,
-            },
-        }
-    elif scheme == "locmem":
-        cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
-    else:
-        raise ImproperlyConfigured(
-            f"CACHE_URL must start with redis://, rediss:// or locmem://, got {url!r}"
-        )
-    if key_prefix:
-        cache["KEY_PREFIX"] = key_prefix
-    return cache
-
-
 # CACHE_URL wins; REDIS_URL is the older name for the same thing.
 CACHE_URL = (
     os.environ.get("CACHE_URL")
@@ -343,7 +265,14 @@ CACHE_URL = (
     or ("locmem://" if DEBUG else "redis://127.0.0.1:6379/0")
 )
 # Lets several sites (or a benchmark) share one Redis without reading each other's keys.
-CACHES = {"default": cache_from_url(CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""))}
+CACHES = {
+    "default": cache_from_url(
+        CACHE_URL,
+        key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
+        socket_timeout=CACHE_SOCKET_TIMEOUT,
+        retry_after=CACHE_RETRY_AFTER,
+    )
+}
 # Cached pages and fragments are keyed by version tokens (blog/caching/), so a change
 # retires them at once; this only bounds how long unused entries stay (seconds).
 BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
@@ -359,28 +288,8 @@ BLOG_BUILD_WAIT_SECONDS = float(os.environ.get("BLOG_BUILD_WAIT_SECONDS", "1"))
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.
 # Mail is never sent inside a request: it is queued in the database (outbox.Message) in
 # the transaction that causes it and sent by the worker, `manage.py send_outbox`.
-# Every SMTP mailer gets a timeout: seconds any one connect, read or write may take before
-# the attempt fails (environment EMAIL_TIMEOUT; Django 6.1 refuses the old EMAIL_TIMEOUT
-# setting beside MAILERS, so it is the mailer's `timeout` option).
-email_timeout = env_int("EMAIL_TIMEOUT", 10)
-if email_timeout <= 0:
-    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
-if DEBUG and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": os.environ.get("EMAIL_HOST", "localhost"),
-                "port": env_int("EMAIL_PORT", 587),
-                "username": os.environ.get("EMAIL_USER", ""),
-                "password": os.environ.get("EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": email_timeout,
-            },
-        }
-    }
+# Every SMTP mailer has a timeout (EMAIL_TIMEOUT seconds, config.env.mailers).
+MAILERS = mailers(debug=DEBUG)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The worker retries a failed message with exponential back-off from OUTBOX_RETRY_SECONDS
@@ -441,17 +350,6 @@ PUBMED_EFETCH_URL = os.environ.get(
     "PUBMED_EFETCH_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi"
 )
 CROSSREF_WORKS_URL = os.environ.get("CROSSREF_WORKS_URL", "https://api.crossref.org/works/")
-
-
-def site_url(raw: str) -> str:
-    """Check the site's canonical origin: a scheme and a host, no path (no trailing slash)."""
-    value = raw.strip().rstrip("/")
-    scheme, _, rest = value.partition("://")
-    if scheme not in {"http", "https"} or not rest or any(c in rest for c in "/?#@ "):
-        raise ImproperlyConfigured(
-            f"SITE_URL must look like https://blog.example.org (no path), got {raw!r}"
-        )
-    return value
 
 
 # The canonical origin of every absolute URL the site writes: canonical links, OpenGraph,

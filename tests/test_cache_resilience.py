@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from config import cache as resilient
-from config.settings import cache_from_url
+from config.env import cache_from_url
 from tests.redis_server import redis_server  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db

@@ -1,15 +1,13 @@
 """The 404 and 500 pages look like the site; the 500 page needs no database or context."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.template import loader
 from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
+
+from tests.settings_probe import settings_of
 
 
 def test_missing_page_is_a_404_in_the_sites_look(client, db):
@@ -73,18 +71,8 @@ def test_under_debug_a_missing_page_is_still_the_sites_own_404(client, db):
 
 
 def test_settings_add_the_404_middleware_only_under_debug_without_routes():
-    code = (
-        "import django, os; from django.conf import settings; django.setup(); "
-        "print('config.middleware.SiteNotFoundPageMiddleware' in settings.MIDDLEWARE)"
-    )
+    def added(**env) -> bool:
+        return "config.middleware.SiteNotFoundPageMiddleware" in settings_of(**env)["middleware"]
 
-    def added(**env) -> str:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
-        run = subprocess.run(
-            [sys.executable, "-c", code], env=environment, capture_output=True, text=True
-        )
-        return run.stdout.strip()
-
-    assert added(DJANGO_DEBUG="true") == "True"
-    assert added(DJANGO_DEBUG="true", DJANGO_DEBUG_ROUTES="true") == "False"
+    assert added(DJANGO_DEBUG="true") is True
+    assert added(DJANGO_DEBUG="true", DJANGO_DEBUG_ROUTES="true") is False

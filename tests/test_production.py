@@ -1,12 +1,11 @@
 """Serving in production: static files, database connections, the shared cache, replicas,
-gunicorn. Settings are read once per process, so production values are checked in a
-subprocess with the production environment, as tests/test_settings.py does."""
+gunicorn. Settings are read once per process: production values are read by running
+config/settings.py afresh in a production environment (`settings_of`), and what needs
+Django set up with them (collectstatic, serving, `check --deploy`) runs in a subprocess
+with that environment, as tests/test_settings.py does."""
 
 import json
-import os
 import runpy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,51 +15,12 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from blog.models import Post
 from comments.models import Comment
+from config.env import cache_from_url
 from config.routers import PrimaryReplicaRouter
-from config.settings import cache_from_url
+from tests.settings_probe import probe, settings_of
 from tests.test_settings import PRODUCTION, manage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-SETTINGS_PROBE = """
-import json, django
-django.setup()
-from django.conf import settings
-print(json.dumps({
-    "middleware": settings.MIDDLEWARE,
-    "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
-    "databases": {alias: {k: db.get(k) for k in ("NAME", "HOST", "CONN_MAX_AGE",
-                  "CONN_HEALTH_CHECKS", "TEST")} for alias, db in settings.DATABASES.items()},
-    "replicas": settings.DATABASE_REPLICAS,
-    "routers": settings.DATABASE_ROUTERS,
-    "cache": settings.CACHES["default"],
-}))
-"""
-
-
-def probe(code: str, **env) -> subprocess.CompletedProcess:
-    """Run Python code in a fresh process with only the given settings in its environment."""
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CACHE_", "REDIS_URL"))
-    }
-    environment.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(BASE_DIR))
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=BASE_DIR,
-        check=False,
-    )
-
-
-def settings_of(**env) -> dict:
-    done = probe(SETTINGS_PROBE, **env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 # --- static files ---------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """`python -m bench.faults` (issue 14's proof) works end to end, and its pure parts.
 
-The run is marked slow (about a minute: a PostgreSQL cluster is made by initdb, a
+The run is marked load (about a minute: a PostgreSQL cluster is made by initdb, a
 redis-server, gunicorn and the mail worker are started, then six short phases): `make
-test` leaves it out, `make test-slow` (which .ci/run calls) runs it. It uses servers of
+test` leaves it out, `make test-load` (which .ci/run calls) runs it. It uses servers of
 its own only, never the shared PostgreSQL or Redis.
 """
 
@@ -63,7 +63,7 @@ def errors_of(row) -> int:
     return answered + row["no_answer"]
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_every_phase_runs_under_load(short_run):
     results = short_run["results"]
 
@@ -76,7 +76,7 @@ def test_every_phase_runs_under_load(short_run):
     assert results["baseline"]["acknowledged"] > 0
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_no_acknowledged_comment_is_lost_and_every_tree_is_sound(short_run):
     for phase, row in short_run["results"].items():
         assert row["missing"] == 0, phase
@@ -87,7 +87,7 @@ def test_no_acknowledged_comment_is_lost_and_every_tree_is_sound(short_run):
             assert row["stored"] == row["acknowledged"], phase
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_faults_give_503s_and_degraded_health_never_500s(short_run):
     results = short_run["results"]
 
@@ -102,7 +102,7 @@ def test_faults_give_503s_and_degraded_health_never_500s(short_run):
     )
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_queued_mail_is_all_sent_in_the_end(short_run):
     mail = short_run["mail"]
 
@@ -111,7 +111,7 @@ def test_queued_mail_is_all_sent_in_the_end(short_run):
     assert mail["sent"] == mail["queued in the run"] == mail["received by the SMTP server"]
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_the_table_is_printed_and_written_and_the_servers_are_gone(short_run):
     document = short_run["markdown"]
 

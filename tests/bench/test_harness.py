@@ -14,8 +14,13 @@ import pytest
 from django.core.cache import caches
 
 from bench.inprocess import clear_caches
+from tests.redis_server import redis_server  # noqa: F401  (a fixture)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+# The quick run is the suite's longest fixture: made once per module, which `make test`
+# (--dist loadscope) keeps on one worker, and started first.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +47,8 @@ def quick_run(tmp_path_factory):
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
         command += ["--database-url", database_url]
+    # The Redis the tests may use (TEST_REDIS_URL), never a shared one found on 6379.
+    command += ["--cache-url", os.environ.get("TEST_REDIS_URL") or "locmem://"]
     # The harness makes its scratch directory under TMPDIR: here, inside this test's folder.
     env = {**os.environ, "TMPDIR": str(workdir)}
     done = subprocess.run(
@@ -126,21 +133,18 @@ def test_scratch_resources_are_removed(quick_run):
             assert found.fetchone() is None
     else:
         assert not Path(database.removeprefix("sqlite:///")).exists()
-    if "redis://" in quick_run["stderr"]:
+    cache_url = re.search(r"; cache (\S+) under", quick_run["stderr"]).group(1)
+    if cache_url.startswith("redis://"):
         import redis
 
-        client = redis.Redis(host="127.0.0.1", port=6379)
+        client = redis.Redis.from_url(cache_url)
         assert not list(client.scan_iter(match=f"{prefix}:*"))
 
 
 @pytest.fixture
-def shared_redis(settings):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    location = "redis://127.0.0.1:6379/15"
+def shared_redis(redis_server, settings):  # noqa: F811
+    """A Redis other sites use too: the tests' own server, never one found on 6379."""
+    location = redis_server.url
     mine, theirs = f"bench-test-{uuid.uuid4().hex}", f"other-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
@@ -167,11 +171,9 @@ def test_clearing_the_cache_leaves_other_users_of_a_shared_redis_alone(shared_re
 
 
 def test_a_shared_redis_without_a_key_prefix_is_never_cleared(shared_redis, settings):
+    location = settings.CACHES["default"]["LOCATION"]
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-        }
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
     }
     shared_redis.set("kept", "someone else's")
 

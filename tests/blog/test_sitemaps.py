@@ -10,7 +10,7 @@ from django.utils import timezone
 from usp.tree import sitemap_from_str
 
 from comments.models import Comment
-from tests.factories import PostFactory
+from tests.factories import CommentFactory, PostFactory
 from tests.html import warm_queries
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,24 @@ def test_lastmod_is_the_newest_change_the_page_shows(client, seed_post):
     )
     post_changed = max(seed_post.updated_at, seed_post.published_at)
     assert lastmod[f"{settings.SITE_URL}/"] == post_changed.replace(microsecond=0)
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])
+def test_a_reply_readers_cannot_see_does_not_move_the_lastmod(client, author, status):
+    """A published reply under a held or spam comment is hidden with it (comments.visibility)."""
+    post = PostFactory(author=author)
+    shown = CommentFactory(post=post)
+    later = post.updated_at + datetime.timedelta(days=30)
+    with time_machine.travel(later, tick=False):
+        held = CommentFactory(post=post, status=status)
+    with time_machine.travel(later + datetime.timedelta(days=1), tick=False):
+        CommentFactory(post=post, parent=held)
+
+    lastmod = {page.url: page.last_modified for page in parsed_pages(client)}
+
+    assert lastmod[f"{settings.SITE_URL}{post.get_absolute_url()}"] == max(
+        post.changed_at, shown.updated_at
+    ).replace(microsecond=0)
 
 
 def test_no_draft_or_scheduled_post_or_its_pages_appear(client, db, author):

@@ -2,7 +2,7 @@
 finds no serious or critical problem in the Discussion section."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from comments.models import Comment
@@ -16,9 +16,7 @@ def moderator_page(browser, live_server, django_user_model):
     user = django_user_model.objects.create_user(
         "mod", password="held-for-review-2014", is_staff=True
     )
-    # The Moderators group's permissions: transactional tests flush the data migration's groups.
-    codenames = ["view_post", "view_comment", "change_comment"]
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    user.groups.add(Group.objects.get(name="Moderators"))
     # axe is injected as an inline script, which the admin's CSP rightly blocks.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -8,18 +8,15 @@ post-with-figure.png).
 import datetime
 import io
 import re
-from importlib import import_module
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
 from images.models import Image
 from tests.e2e.conftest import axe_problems, require_axe
-from tests.e2e.test_staff_flows import log_in, staff_groups, staff_user  # noqa: F401
+from tests.e2e.test_staff_flows import log_in, staff_user  # noqa: F401
 from tests.factories import AuthorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,9 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def editor(staff_user):  # noqa: F811
     """An editor, with the images permissions the images migration gives Editors."""
-    migration = import_module("images.migrations.0001_initial")
-    state = MigrationLoader(connection).project_state(("images", "0001_initial"), at_end=True)
-    migration.editors_handle_images(state.apps, None)
     staff_user("edith", "Editors")
     return "edith"
 

@@ -4,7 +4,7 @@ visible without scrolling sideways, even for the seed post's long title and comm
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_staff_flows import PASSWORD, log_in, staff_groups, staff_user  # noqa: F401
+from tests.e2e.test_staff_flows import PASSWORD, log_in, staff_user  # noqa: F401
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,13 +5,10 @@ also prove the admin pages' controls are labelled.
 """
 
 import re
-from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from blog.models import Post
@@ -32,22 +29,10 @@ def site(live_server, seed_post):
 
 
 @pytest.fixture
-def staff_groups(transactional_db):
-    """Create the Editors and Moderators groups with their data migration's own code.
+def staff_user(django_user_model):
+    """Make a staff member of a group the data migration made (tests/conftest.py keeps
+    those groups through every transactional test)."""
 
-    The flush after each transactional test empties every table, so the groups the
-    migration made are gone for the tests that follow. (serialized_rollback=True did not
-    bring them back when these tests ran after non-transactional ones: the serialized copy
-    was no longer on the connection.)
-    """
-    migration = import_module("blog.migrations.0002_staff_groups")
-    loader = MigrationLoader(connection)
-    state = loader.project_state(("blog", "0002_staff_groups"), at_end=True)
-    migration.create_groups(state.apps, None)
-
-
-@pytest.fixture
-def staff_user(django_user_model, staff_groups):
     def make(username: str, group: str):
         user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=group))

@@ -123,7 +123,7 @@ def test_the_same_code_stores_images_in_an_s3_compatible_bucket(settings, s3_ser
 
 
 def test_the_bucket_comes_from_the_environment(monkeypatch):
-    from config.settings import media_storage
+    from config.env import media_storage
 
     assert media_storage() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "blog-media")
