@@ -177,6 +177,26 @@ def resolve_mentions(comments: Iterable[Commented]) -> dict[int, dict[str, int]]
     return resolved
 
 
+def mentions_in(comment: Commented, thread_names: dict[str, int]) -> dict[str, int]:
+    """Return {name: comment pk} for the names `comment` mentions, as `resolve_mentions`
+    does, for a comment newer than any other of its thread (a new one).
+
+    `thread_names` maps the name of every commenter of the thread whose name the text
+    contains (the comment's own included, if any) to their latest comment's pk.
+    """
+    names = {name: pk for name, pk in thread_names.items() if is_linkable_name(name)}
+    if comment.author_name in names:
+        names[comment.author_name] = comment.pk
+    if not names:
+        return {}
+    resolved: dict[str, int] = {}
+    for match in _pattern(names, escaped=False).finditer(comment.body):
+        name = match.group(1)
+        if name != comment.author_name:
+            resolved[name] = names[name]
+    return resolved
+
+
 # A comment's sanitised HTML, cut into tags and the text between them.
 _TAG = re.compile(r"(<[^>]*>)")
 

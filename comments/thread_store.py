@@ -1,0 +1,225 @@
+"""What the post page reads of each comment, stored with it and kept current by every write:
+its `position` among the comments the page shows (tree order), its `reply_count`, and its
+`markup` (comments.markup). A comment page is then one range of positions
+(`comments.thread.read_thread_page`), assembled from stored markup.
+
+- A **new comment** takes a short path: its place (the position after the last shown
+  comment before it in tree order), the positions after it moved up by one, its
+  ancestors' reply counts, its markup. A few small queries, none reading the thread.
+- **Any other write** (an edit, moderation, a delete, a move, bulk inserts) refreshes its
+  post's thread: one read of its rows, the page's own rules (`build_thread` for what is
+  shown and where, `resolve_mentions` for the names that link), and an update of the rows
+  whose stored values differ.
+
+The receivers below run both in the writer's transaction (Comment's save and delete
+signals, and `comments_changed` for writes that send none), so a reader never sees a
+comment without its place, whoever wrote it: services, the admin, importers, the shell.
+Writes of many comments may group their refreshes with `refreshes_grouped()`.
+"""
+
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db.models import F, Max, Q, TextField, Value
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from comments.markup import MarkupRenderer
+from comments.mentions import is_linkable_name, mentions_in, resolve_mentions
+from comments.models import Comment
+from comments.signals import comments_changed
+from comments.thread import build_thread
+from comments.visibility import READ
+
+# What a refresh reads of every comment of a thread: what the markup shows, and the
+# stored values it compares against.
+_FIELDS = (
+    "pk",
+    "parent_id",
+    "status",
+    "author_name",
+    "body",
+    "body_html",
+    "created_at",
+    "post_id",
+    "author_email",
+    "ip_address",
+    "badge",
+    "position",
+    "reply_count",
+    "markup",
+)
+STORED = ("position", "reply_count", "markup")
+
+
+@dataclass(slots=True)
+class _Row:
+    pk: int
+    parent_id: int | None
+    status: str
+    author_name: str
+    body: str
+    body_html: str
+    created_at: object
+    post_id: int
+    author_email: str
+    ip_address: str | None
+    badge: str
+    position: int | None
+    reply_count: int
+    markup: str
+
+    display_name = Comment.display_name
+    anchor = Comment.anchor
+
+
+def rows_of(queryset) -> list[_Row]:
+    """Return the rows a refresh reads, in tree order (any Comment queryset, historical
+    models too)."""
+    return [_Row(*values) for values in queryset.order_by("tree_id", "lft").values_list(*_FIELDS)]
+
+
+def expected_values(rows: list) -> dict[int, tuple[int | None, int, str]]:
+    """Return what should be stored for each of one post's comments (in tree order):
+    (position, reply_count, markup). Runs no query."""
+    thread = build_thread(rows)
+    mentions = resolve_mentions(node.comment for node in thread if not node.removed)
+    by_pk = {row.pk: row for row in rows}
+    renderer = MarkupRenderer()
+    wanted = dict.fromkeys(by_pk, (None, 0, ""))
+    for node in thread:
+        row = node.comment
+        markup = ""
+        if not node.removed:
+            parent = by_pk.get(row.parent_id)
+            markup = renderer.render(row, parent=parent, mentions=mentions.get(row.pk))
+        wanted[row.pk] = (node.index, node.reply_count, markup)
+    return wanted
+
+
+def thread_refresh(post_ids: Iterable[int]) -> int:
+    """Bring the stored values of these posts' comments up to date; return how many rows
+    changed. One read per post; runs in the caller's transaction."""
+    changed = []
+    for post_id in set(post_ids):
+        rows = rows_of(Comment.objects.filter(post_id=post_id))
+        wanted = expected_values(rows)
+        for row in rows:
+            if (row.position, row.reply_count, row.markup) != wanted[row.pk]:
+                comment = Comment(pk=row.pk)
+                comment.position, comment.reply_count, comment.markup = wanted[row.pk]
+                changed.append(comment)
+    # Only these three columns: no tree field is written, so mptt has nothing to keep.
+    Comment.objects.bulk_update(changed, STORED, batch_size=200)
+    return len(changed)
+
+
+def comment_added(comment: Comment) -> None:
+    """Give a comment just inserted (by the tree manager) its place, its markup and its
+    ancestors their counts; refresh the thread instead where the short path does not hold
+    (a reply under a comment readers do not see, a name new to the thread that earlier
+    texts already wrote)."""
+    if comment.status != READ:
+        return  # held, spam or a removed one without replies: readers see none of it
+    post_id, tree = comment.post_id, Comment.objects.filter(tree_id=comment.tree_id)
+    before = tree.filter(lft__lt=comment.lft)
+    if comment.parent_id is None:
+        last = Comment.objects.filter(post_id=post_id).aggregate(last=Max("position"))["last"]
+    else:
+        found = before.aggregate(
+            last=Max("position"), parent=Max("position", filter=Q(pk=comment.parent_id))
+        )
+        if found["parent"] is None:  # the parent is not shown: more changes than this
+            thread_refresh([post_id])
+            return
+        last = found["last"]
+    mentions = _mentions_of(comment)
+    if mentions is None:
+        thread_refresh([post_id])
+        return
+    position = 0 if last is None else last + 1
+    Comment.objects.filter(post_id=post_id, position__gte=position).update(
+        position=F("position") + 1
+    )
+    parent = None
+    if comment.parent_id is not None:
+        before.filter(rght__gt=comment.rght).update(reply_count=F("reply_count") + 1)
+        parent = rows_of(Comment.objects.filter(pk=comment.parent_id))[0]
+    markup = MarkupRenderer().render(comment, parent=parent, mentions=mentions)
+    Comment.objects.filter(pk=comment.pk).update(position=position, markup=markup)
+    comment.position, comment.markup, comment.reply_count = position, markup, 0
+
+
+def _mentions_of(comment: Comment) -> dict[str, int] | None:
+    """Return the names a new comment's text links (comments.mentions), or None if its
+    author's name is new to the thread and earlier texts wrote it (their links may change:
+    the caller refreshes the thread)."""
+    shown = Comment.objects.filter(post_id=comment.post_id, position__isnull=False, status=READ)
+    named = (
+        shown.exclude(author_name="")
+        .alias(text=Value(comment.body, output_field=TextField()))
+        .filter(text__contains=F("author_name"))
+        .order_by()
+        .values("author_name")
+        .annotate(last=Max("pk"))
+        .values_list("author_name", "last")
+    )
+    names = dict(named)
+    own = comment.author_name
+    new_name = (
+        is_linkable_name(own) and own not in names and not shown.filter(author_name=own).exists()
+    )
+    if new_name and shown.filter(body__contains=own).exists():
+        return None
+    return mentions_in(comment, names)
+
+
+# Grouping: many writes, one refresh per post at the end.
+_grouped = threading.local()
+
+
+@contextmanager
+def refreshes_grouped():
+    """Refresh each post touched inside the block once, at its end (still in the caller's
+    transaction); for writes of many comments, such as an import or a subtree delete."""
+    outer = getattr(_grouped, "posts", None)
+    if outer is not None:
+        yield
+        return
+    _grouped.posts = set()
+    try:
+        yield
+        posts = _grouped.posts
+    finally:
+        _grouped.posts = None
+    thread_refresh(posts)
+
+
+def _refresh(post_ids: Iterable[int]) -> None:
+    pending = getattr(_grouped, "posts", None)
+    if pending is not None:
+        pending.update(post_ids)
+    else:
+        thread_refresh(post_ids)
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="comments.thread_store.saved")
+def _comment_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:  # loaddata: the fixture holds the stored values already
+        return
+    if created and getattr(_grouped, "posts", None) is None:
+        comment_added(instance)
+    else:
+        _refresh([instance.post_id])
+
+
+@receiver(post_delete, sender=Comment, dispatch_uid="comments.thread_store.deleted")
+def _comment_deleted(sender, instance, **kwargs):
+    _refresh([instance.post_id])
+
+
+@receiver(comments_changed, dispatch_uid="comments.thread_store.changed")
+def _comments_changed(sender, post_ids, **kwargs):
+    _refresh(post_ids)
