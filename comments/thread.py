@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Count, Q, Subquery
+from django.db import connection
+from django.utils import timezone
 
 from comments.markup import REMOVED_PARENT_NAME, REMOVED_TEXT, first_words, name_of
 from comments.models import Comment
-from comments.visibility import shown_ids
+from comments.visibility import READ, shown_ids
 
 __all__ = ["REMOVED_PARENT_NAME", "REMOVED_TEXT"]  # re-exported: where readers meet them
 
@@ -259,6 +260,10 @@ def paginate_thread(thread: list[ThreadNode], number, per_page: int) -> ThreadPa
     )
 
 
+# The same columns, as the page's statement names them (ThreadComment's order).
+_PAGE_COLUMNS = tuple("id" if name == "pk" else name for name in _THREAD_FIELDS)
+
+
 def _page_number(number) -> int:
     try:
         return int(number)
@@ -266,40 +271,89 @@ def _page_number(number) -> int:
         raise PageNotAnInteger("That page number is not an integer") from None
 
 
+# One page of a post's thread in one statement (PostgreSQL and SQLite alike). `threads`:
+# the post's top-level comments with how many comments each thread shows and how many
+# the threads before it show (a running sum); `first`: the page's first comment, whose
+# ancestors the page continues. Only threads that reach into the page are joined, so the
+# rows read are the page's, its context's, and nothing else.
+_PAGE_SQL = """
+WITH threads AS (
+    SELECT tree_id, thread_shown, reply_count, status,
+           SUM(thread_shown) OVER (ORDER BY tree_id) - thread_shown AS before_it
+    FROM {table} WHERE post_id = %(post)s AND parent_id IS NULL AND thread_shown > 0
+),
+totals AS (
+    SELECT COALESCE(SUM(thread_shown), 0) AS shown,
+           COALESCE(SUM(reply_count + CASE WHEN status = %(published)s THEN 1 ELSE 0 END), 0)
+               AS published
+    FROM threads
+),
+near AS (
+    SELECT tree_id, before_it FROM threads
+    WHERE before_it < %(end)s AND before_it + thread_shown > %(start)s
+),
+first AS (
+    SELECT c.tree_id, c.lft, c.rght FROM {table} c JOIN near ON c.tree_id = near.tree_id
+    WHERE near.before_it + c.position = %(start)s
+)
+SELECT {columns}, near.before_it + c.position AS thread_index, totals.shown, totals.published
+FROM totals
+LEFT JOIN ({table} c JOIN near ON c.tree_id = near.tree_id) ON c.position IS NOT NULL AND (
+    (near.before_it + c.position >= %(start)s AND near.before_it + c.position < %(end)s)
+    OR EXISTS (
+        SELECT 1 FROM first
+        WHERE c.tree_id = first.tree_id AND c.lft < first.lft AND c.rght > first.rght
+    )
+)
+ORDER BY thread_index
+"""
+
+
+def _page_rows(post, start: int, end: int) -> tuple[list[ThreadComment], int, int]:
+    """Return the comments with thread indexes in [start, end) and the first one's
+    ancestors, in order, each with its `position` made its index in the whole thread;
+    and how many comments the thread shows and how many of them are published."""
+    sql = _PAGE_SQL.format(
+        table=Comment._meta.db_table, columns=", ".join(f"c.{name}" for name in _PAGE_COLUMNS)
+    )
+    params = {"post": post.pk, "start": start, "end": end, "published": READ}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    shown, published = rows[0][-2:]
+    comments = []
+    for row in rows:
+        if row[0] is None:  # no comment on this page: the totals alone
+            continue
+        values = dict(zip(_THREAD_FIELDS, row[: len(_PAGE_COLUMNS)], strict=True))
+        values["position"] = row[-3]
+        values["created_at"] = _aware(values["created_at"])
+        comments.append(ThreadComment(**values))
+    return comments, shown, published
+
+
+def _aware(value):
+    """SQLite hands back its stored UTC datetimes naive, as the ORM would before it
+    converts them; PostgreSQL's are aware already."""
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=datetime.UTC)
+    return value
+
+
 def read_thread_page(post, number, per_page: int) -> ThreadPage:
     """Return page `number` (1-based) of the post's thread from one query that reads only
-    that page's comments (a range of stored positions, comments.thread_store), the
-    comments it continues, and the thread's counts: the same page as
+    that page's comments, the comments it continues and the thread's counts (stored
+    positions and thread sizes, comments.thread_store): the same page as
     `paginate_thread(build_thread(thread_comments(post)), number, per_page)`.
 
     Raises PageNotAnInteger or EmptyPage as `paginate_thread` does.
     """
     number = _page_number(number)
     start = (number - 1) * per_page
-    shown = Comment.objects.filter(post=post, position__isnull=False).order_by()
-    first = shown.filter(position=start)
-    # The first comment's ancestors: shown too (a shown comment's are), on earlier pages.
-    context = Q(
-        tree_id=Subquery(first.values("tree_id")[:1]),
-        lft__lt=Subquery(first.values("lft")[:1]),
-        rght__gt=Subquery(first.values("rght")[:1]),
-    )
-    totals = shown.values("post_id")
-    published = totals.filter(status=Comment.Status.PUBLISHED)
-    rows = list(
-        shown.filter(Q(position__gte=start, position__lt=start + per_page) | context)
-        .annotate(
-            shown_total=Subquery(totals.annotate(n=Count("pk")).values("n")),
-            published_total=Subquery(published.annotate(n=Count("pk")).values("n")),
-        )
-        .order_by("position")
-        .values_list(*_THREAD_FIELDS, "shown_total", "published_total")
-    )
-    shown_total, published_total = rows[0][-2:] if rows else (0, 0)
+    comments, shown_total, published_total = _page_rows(post, start, start + per_page)
     num_pages = max(1, math.ceil(shown_total / per_page))
     if not 1 <= number <= num_pages:
         raise EmptyPage("That page contains no comments")
-    comments = [ThreadComment(*row[:-2]) for row in rows]
     positions = {comment.pk: comment.position for comment in comments}
     ancestors = [  # each opens the replies container the page's comments are in
         replace(_node(comment, None, positions), opens_replies=True, closes=0)

@@ -13,7 +13,8 @@ def fill(apps, schema_editor):
         changed = []
         for row in rows:
             comment = Comment(pk=row.pk)
-            comment.position, comment.reply_count, comment.markup = wanted[row.pk]
+            for field, value in zip(STORED, wanted[row.pk], strict=True):
+                setattr(comment, field, value)
             changed.append(comment)
         Comment.objects.bulk_update(changed, STORED, batch_size=200)
 
@@ -31,8 +32,8 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 help_text=(
-                    "Its index among the comments the post page shows, in tree order "
-                    "(0 first); empty when readers do not see it."
+                    "Its index among the comments readers see in its thread (the top-level "
+                    "comment and its replies), in tree order; empty when readers do not see it."
                 ),
                 null=True,
             ),
@@ -48,6 +49,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="comment",
+            name="thread_shown",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="On a top-level comment: how many comments of its thread readers see.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="comment",
             name="markup",
             field=models.TextField(
                 default="",
@@ -57,7 +67,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="comment",
-            index=models.Index(fields=["post", "position"], name="comment_post_position_idx"),
+            index=models.Index(
+                condition=models.Q(("parent", None)),
+                fields=["post", "tree_id"],
+                name="comment_post_thread_idx",
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

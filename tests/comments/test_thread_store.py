@@ -18,7 +18,7 @@ from comments.services import (
     comments_set_status,
 )
 from comments.thread import build_thread, paginate_thread, read_thread_page, thread_comments
-from comments.thread_store import thread_refresh
+from comments.thread_store import STORED, thread_refresh
 from tests.factories import CommentFactory, PostFactory, bulk_thread
 
 pytestmark = pytest.mark.django_db
@@ -109,11 +109,16 @@ def test_a_page_read_by_position_is_the_page_of_the_whole_thread(per_page):
         assert _shape(read_thread_page(post, number, per_page)) == _shape(expected), number
 
 
+def whole_thread(post):
+    return build_thread(thread_comments(post))
+
+
 def test_a_comment_page_is_read_in_one_query_of_its_own_rows(django_assert_num_queries):
     post = PostFactory()
     bulk_thread(post, 1000, seed=3)
+    page_three = {node.comment.pk for node in paginate_thread(whole_thread(post), 3, 200).nodes}
     # Rows of other pages would show this if read; a page is assembled from stored markup.
-    Comment.objects.filter(post=post).exclude(position__range=(400, 599)).update(
+    Comment.objects.filter(post=post).exclude(pk__in=page_three).update(
         markup="<p>READ FROM ANOTHER PAGE</p>"
     )
 
@@ -128,18 +133,25 @@ def test_a_comment_page_is_read_in_one_query_of_its_own_rows(django_assert_num_q
     assert html.count('class="comment p-comment h-entry"') + html.count("comment-removed") == 200
 
 
-def test_a_new_reply_moves_the_comments_after_it_and_counts_for_its_ancestors():
+def test_a_new_reply_moves_only_the_comments_after_it_in_its_thread(
+    django_assert_max_num_queries,
+):
     post = PostFactory()
     first = CommentFactory(post=post)
     reply = CommentFactory(post=post, parent=first)
+    second = CommentFactory(post=post, parent=first)
     last = CommentFactory(post=post)
+    bulk_thread(post, 300, seed=1)  # threads after it, which no insert before them touches
 
-    CommentFactory(post=post, parent=reply)
+    with django_assert_max_num_queries(20):
+        CommentFactory(post=post, parent=reply)
 
-    rows = dict(Comment.objects.filter(post=post).values_list("pk", "position"))
-    assert rows[first.pk] == 0 and rows[reply.pk] == 1 and rows[last.pk] == 3
-    counts = dict(Comment.objects.filter(post=post).values_list("pk", "reply_count"))
-    assert counts[first.pk] == 2 and counts[reply.pk] == 1 and counts[last.pk] == 0
+    stored = Comment.objects.filter(post=post)
+    rows = dict(stored.values_list("pk", "position"))
+    assert [rows[c.pk] for c in (first, reply, second, last)] == [0, 1, 3, 0]
+    counts = dict(stored.values_list("pk", "reply_count"))
+    assert [counts[c.pk] for c in (first, reply, second, last)] == [3, 1, 0, 0]
+    assert stored.get(pk=first.pk).thread_shown == 4
     assert stored_is_current(post)
 
 
@@ -169,15 +181,15 @@ def test_held_and_spam_comments_have_no_place():
     assert positions == {shown.pk: 0, held.pk: None, under_held.pk: None}
     comments_set_status(Comment.objects.filter(pk=held.pk), Comment.Status.PUBLISHED)
     positions = dict(Comment.objects.filter(post=post).values_list("pk", "position"))
-    assert positions == {shown.pk: 0, held.pk: 1, under_held.pk: 2}
+    assert positions == {shown.pk: 0, held.pk: 0, under_held.pk: 1}  # a thread of its own
 
 
 def test_the_migration_fills_the_stored_values_of_existing_comments():
     post = PostFactory()
     bulk_thread(post, 40, seed=2)
-    stored = Comment.objects.filter(post=post).values_list("position", "reply_count", "markup")
+    stored = Comment.objects.filter(post=post).values_list(*STORED)
     before = list(stored)
-    Comment.objects.update(position=None, reply_count=0, markup="")
+    Comment.objects.update(position=None, reply_count=0, thread_shown=0, markup="")
 
     migration = importlib.import_module("comments.migrations.0007_comment_stored_page_values")
     migration.fill(apps, None)
