@@ -1,5 +1,5 @@
 """The post page's caching: its versions, read before anything else, its validators, the
-whole page for readers without cookies, and its discussion per post version."""
+whole page for readers without personal cookies, and its discussion per post version."""
 
 import time
 from collections.abc import Callable
@@ -9,7 +9,13 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from blog.caching.fragments import cached, origin_of
-from blog.caching.http import Validators, apply_http_caching, not_modified, revalidatable
+from blog.caching.http import (
+    Validators,
+    apply_http_caching,
+    is_personal,
+    not_modified,
+    revalidatable,
+)
 from blog.caching.versions import (
     SITE_KEYS,
     Version,
@@ -85,23 +91,27 @@ class PostPageCaching:
         return not_modified(self.request, Validators.of(self.versions, self.request.path))
 
     def _page_key(self, site_posts: Version) -> str | None:
-        """Key of the whole page for a reader without cookies, or None if not shareable.
+        """Key of the whole page for a reader without personal cookies, or None if not
+        shareable.
 
-        Such a request can hold nothing per visitor (no session, no messages, no CSRF token
-        in the page, no CSP nonce), so every such reader of this address gets the same
-        bytes while the versions hold. The key holds the path, the origin and the site
-        posts version; the entry holds the post version and the site version it was
-        built under, when, and the page once per encoding (blog.compression), and is
-        used only while that post version is current (see the class docstring). A query
+        Such a request can hold nothing per visitor (no session, no messages, no held
+        comment: `is_personal`; no CSRF token in the page, no CSP nonce), so every such
+        reader of this address gets the same bytes while the versions hold. The key holds
+        the path, the origin and the site posts version; the entry holds the post
+        version and the site version it was built under, when, and the page once per
+        encoding (blog.compression), and is used only while that post version is current
+        (see the class docstring). A query
         string (campaign tags, say) is simply not served from here.
         """
         request = self.request
-        if request.method != "GET" or request.COOKIES or request.GET:
+        # Cookies that change nothing on the page (a CSRF cookie left by an earlier
+        # comment, an analytics cookie) do not stop it: only personal ones do.
+        if request.method != "GET" or is_personal(request) or request.GET:
             return None
         return f"blog:page:{site_posts.token}:{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
-        """Return the whole page from the cache, if a reader without cookies asks for it
+        """Return the whole page from the cache, if a reader without personal cookies asks for it
         and it was stored under the current versions; else None."""
         if self._page is None:
             return None
