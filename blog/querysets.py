@@ -123,17 +123,12 @@ class PostQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything the post page shows except the thread, in a constant number of queries."""
-        # The models are reached through the relations: blog.models imports this module.
-        Citation = self.model.citations.rel.related_model
-        return self.select_related("author", "series", "lead_image").prefetch_related(
-            _hashtags_in_order(self.model),
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("paper").prefetch_related(
-                    "paper__abstract_sections"
-                ),
-            ),
-        )
+        return self.for_page().prefetch_related(*detail_prefetches(self.model))
+
+    def for_page(self):
+        """The post row a post page reads when the post's parts are cached (one query):
+        with its author, series and lead image; `blog.post_parts` reads the rest."""
+        return self.select_related("author", "series", "lead_image")
 
 
 RELATED_ORDER = ("-shared", "-published_at", "-pk")
@@ -146,6 +141,22 @@ def _shared_with(post):
     shared_tags = Count("post_hashtags", filter=Q(post_hashtags__hashtag__in=tags), distinct=True)
     shared_papers = Count("citations", filter=Q(citations__paper__in=papers), distinct=True)
     return shared_tags + shared_papers
+
+
+def detail_prefetches(post_model) -> list[Prefetch]:
+    """What the post page shows of a post beyond its row (three queries): its hashtags,
+    its citations with their papers, and the papers' abstracts."""
+    # The models are reached through the relations: blog.models imports this module.
+    Citation = post_model.citations.rel.related_model
+    return [
+        _hashtags_in_order(post_model),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("paper").prefetch_related(
+                "paper__abstract_sections"
+            ),
+        ),
+    ]
 
 
 def _hashtags_in_order(post_model) -> Prefetch:

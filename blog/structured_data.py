@@ -96,12 +96,13 @@ def blog_json_ld() -> dict:
     }
 
 
-def post_json_ld(post: Post, discussion) -> dict:
-    """Describe a post, its cited papers and the page's comments as a BlogPosting.
+def blog_posting_json_ld(post: Post) -> dict:
+    """Describe a post and its cited papers as a BlogPosting; each comment page adds its
+    own URL, the thread's count and its comments (`blog.post_parts.PostParts`), so this
+    part is built once per post version.
 
     The page it is the main entity of carries the breadcrumb trail to it, so the page
-    needs only one JSON-LD block. `discussion` is the page's `blog.discussion.Discussion`:
-    its comments, and the count of the whole thread.
+    needs only one JSON-LD block.
 
     Kept light: the body is not copied (`articleBody` is optional for BlogPosting, the
     page carries the text, and the copy was a third of what a post page weighed); each
@@ -114,18 +115,12 @@ def post_json_ld(post: Post, discussion) -> dict:
     `post` should come from `Post.objects.for_detail()`, or this runs queries.
     """
     url = absolute_url(post.get_absolute_url())
-    page_url = absolute_url(discussion.url)
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
-        "mainEntityOfPage": {
-            "@type": "WebPage",
-            "@id": page_url,
-            "url": page_url,
-            "breadcrumb": breadcrumb_json_ld(post),
-        },
+        "mainEntityOfPage": {"@type": "WebPage", "breadcrumb": breadcrumb_json_ld(post)},
         "headline": post.title,
         "description": post_description(post),
         "image": image_json_ld(social_cards.post_card_image(post)),
@@ -141,8 +136,6 @@ def post_json_ld(post: Post, discussion) -> dict:
         "isPartOf": blog_json_ld(),
         "keywords": [hashtag.name for hashtag in post.hashtag_list()],
         "citation": [paper_json_ld(paper) for paper in post.paper_list()],
-        "commentCount": discussion.comment_count,
-        "comment": discussion.comments_json_ld,
     }
     if post.series:
         data["articleSection"] = post.series.name

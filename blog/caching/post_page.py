@@ -22,6 +22,7 @@ from blog.caching.versions import (
     post_key,
     post_pk_for_slug,
     post_version,
+    site_posts_version,
     site_versions,
     slug_key,
 )
@@ -147,6 +148,20 @@ class PostPageCaching:
             f"blog:thread:{version.token}:{number}:{origin}{post.get_absolute_url()}",
             lambda: build(post, number, origin),
         )
+
+    def post_parts(self, post, build: Callable[[object], object]):
+        """Return what the page shows of the post itself, made by `build(post)` and
+        cached per post version and site posts version (`blog.post_parts`): a paper's
+        abstract written in bulk by another post's import retires only the site posts
+        version. Read after the versions, as the discussion is; its URLs are absolute
+        from SITE_URL, like the key's origin."""
+        origin = origin_of(self.request)
+        if self._read_first(post):
+            versions = self.versions
+        else:
+            versions = (post_version(post.pk), site_posts_version())
+        tokens = ":".join(version.token for version in versions)
+        return cached(f"blog:post-parts:{tokens}:{origin}:{post.pk}", lambda: build(post))
 
     def finish(self, response, post) -> HttpResponse:
         """Add the HTTP caching headers to a post page.
