@@ -34,7 +34,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from comments.markup import MarkupRenderer
-from comments.mentions import is_linkable_name, mentions_in, resolve_mentions
+from comments.mentions import mentions_in, resolve_mentions
 from comments.models import Comment
 from comments.signals import comments_changed
 from comments.thread import build_thread
@@ -138,8 +138,7 @@ def thread_refresh(post_ids: Iterable[int]) -> int:
 def comment_added(comment: Comment) -> None:
     """Give a comment just inserted (by the tree manager) its place, its markup, its
     ancestors their counts and its thread its size; refresh the post's thread instead
-    where the short path does not hold (a reply under a comment readers do not see, a
-    name new to the thread that earlier texts already wrote)."""
+    where the short path does not hold (a reply under a comment readers do not see)."""
     if comment.status != READ:
         return  # held, spam or a removed one without replies: readers see none of it
     tree = Comment.objects.filter(tree_id=comment.tree_id)
@@ -153,9 +152,6 @@ def comment_added(comment: Comment) -> None:
             return
         position = found["last"] + 1
     mentions = _mentions_of(comment)
-    if mentions is None:
-        thread_refresh([comment.post_id])
-        return
     if comment.parent_id is not None:
         tree.filter(position__gte=position).exclude(pk=comment.pk).update(
             position=F("position") + 1
@@ -170,13 +166,13 @@ def comment_added(comment: Comment) -> None:
     comment.position, comment.markup, comment.thread_shown = position, markup, shown
 
 
-def _mentions_of(comment: Comment) -> dict[str, int] | None:
-    """Return the names a new comment's text links (comments.mentions), or None if its
-    author's name is new to the thread and earlier texts wrote it (their links may change:
-    the caller refreshes the thread)."""
-    shown = Comment.objects.filter(post_id=comment.post_id, position__isnull=False, status=READ)
+def _mentions_of(comment: Comment) -> dict[str, int]:
+    """Return the names a new comment's text links (comments.mentions): its thread's
+    earlier commenters whose names the text contains, each to their latest comment."""
     named = (
-        shown.exclude(author_name="")
+        Comment.objects.filter(post_id=comment.post_id, position__isnull=False, status=READ)
+        .exclude(author_name="")
+        .exclude(pk=comment.pk)
         .alias(text=Value(comment.body, output_field=TextField()))
         .filter(text__contains=F("author_name"))
         .order_by()
@@ -184,14 +180,7 @@ def _mentions_of(comment: Comment) -> dict[str, int] | None:
         .annotate(last=Max("pk"))
         .values_list("author_name", "last")
     )
-    names = dict(named)
-    own = comment.author_name
-    new_name = (
-        is_linkable_name(own) and own not in names and not shown.filter(author_name=own).exists()
-    )
-    if new_name and shown.filter(body__contains=own).exists():
-        return None
-    return mentions_in(comment, names)
+    return mentions_in(comment, dict(named))
 
 
 # Grouping: many writes, one refresh per post at the end.
