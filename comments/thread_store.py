@@ -225,7 +225,9 @@ def _comment_saved(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="comments.thread_store.deleted")
-def _comment_deleted(sender, instance, **kwargs):
+def _comment_deleted(sender, instance, origin=None, **kwargs):
+    if getattr(origin, "model", type(origin)) is not Comment:
+        return  # deleted with its post (a post, or posts): no thread left to show
     if sender._mptt_updates_enabled:
         _refresh([instance.post_id])
 

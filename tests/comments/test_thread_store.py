@@ -195,3 +195,19 @@ def test_the_migration_fills_the_stored_values_of_existing_comments():
     migration.fill(apps, None)
 
     assert list(stored) == before
+
+
+def test_deleting_comments_outside_the_services_keeps_the_stored_values_current():
+    post = PostFactory()
+    bulk_thread(post, 30, seed=5)
+    other = PostFactory()
+    bulk_thread(other, 5, seed=6)
+
+    Comment.objects.filter(post=post, level=1).first().delete()
+    assert stored_is_current(post)
+    roots = list(Comment.objects.filter(post=post, level=0).values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=roots[:2]).delete()  # a queryset's delete
+    assert stored_is_current(post)
+
+    other.delete()  # with all its comments: nothing to refresh, nothing left
+    assert not Comment.objects.filter(post_id=other.pk).exists()
