@@ -1,6 +1,7 @@
 """What a post page shows of the post itself, built once per post version and cached
 (`blog.caching.PostPageCaching.post_parts`): its <head> extras, its article, its
-description and share card, and its structured data without the page's comments.
+description and share card, its structured data without the page's comments, and its
+empty comment form (the same for every reader: no CSRF token in the page).
 
 A page built per request (a reader with a personal cookie, a query string) then reads
 the post's row alone and assembles the cached parts around the cached discussion: the
@@ -18,6 +19,7 @@ from blog.models import Post
 from blog.querysets import detail_prefetches
 from blog.social_cards import CardImage, post_card_image
 from blog.structured_data import RawJson, blog_posting_json_ld, post_description
+from comments.forms import CommentForm
 
 # Where the article shows its comment count, which changes with every comment: the page
 # puts the link there (the discussion has the count), so the article keeps for longer.
@@ -32,6 +34,7 @@ class PostParts:
     description: str
     card: CardImage
     json_ld: dict  # blog_posting_json_ld: the BlogPosting without its page and comments
+    comment_form: SafeString
 
     def structured_data(self, *, page_url: str, discussion) -> dict:
         """Return the page's BlogPosting: the post's, with this comment page's URL and
@@ -43,9 +46,10 @@ class PostParts:
         return data
 
 
-def build_post_parts(post: Post) -> PostParts:
+def build_post_parts(post: Post, *, empty_form: bool = True) -> PostParts:
     """Render the post's parts (three queries: its hashtags, its citations with papers,
-    their abstracts, unless `post` came from `for_detail()`)."""
+    their abstracts, unless `post` came from `for_detail()`); without the empty comment
+    form for a page that shows a form sent back with its errors."""
     prefetch_related_objects([post], *detail_prefetches(Post))
     article = render_to_string(
         "blog/includes/post_article.html", {"post": post, "comment_count_link": _COUNT}
@@ -58,4 +62,10 @@ def build_post_parts(post: Post) -> PostParts:
         description=post_description(post),
         card=post_card_image(post),
         json_ld=blog_posting_json_ld(post),
+        comment_form=_empty_form(post) if empty_form else mark_safe(""),
     )
+
+
+def _empty_form(post: Post) -> SafeString:
+    context = {"post": post, "form": CommentForm(post=post), "tokenless": True}
+    return mark_safe(render_to_string("comments/includes/form.html", context))

@@ -196,7 +196,7 @@ class PostDetailView(PostViewMixin, DetailView):
     def get_parts(self) -> PostParts:
         if self.caching:
             return self.caching.post_parts(self.object, build_post_parts)
-        return build_post_parts(self.object)
+        return build_post_parts(self.object, empty_form=self.comment_form is None)
 
     def page_meta(self, parts: PostParts, discussion: Discussion) -> PageMeta:
         return PageMeta(
@@ -217,7 +217,7 @@ class PostDetailView(PostViewMixin, DetailView):
         page_url = absolute_url(discussion.url)
         context["structured_data"] = parts.structured_data(page_url=page_url, discussion=discussion)
         context["meta"] = self.page_meta(parts, discussion)
-        context["comment_form"] = self.comment_form or CommentForm(post=self.object)
+        context["comment_form"] = self.comment_form  # None: the empty form, in the parts
         context["held_comment"] = held_comment(self.request, self.object)
         return context
 
