@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db.models import F, Max, Q, TextField, Value
+from django.db.models import Case, F, Max, Q, TextField, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -156,10 +156,14 @@ def comment_added(comment: Comment) -> None:
         tree.filter(position__gte=position).exclude(pk=comment.pk).update(
             position=F("position") + 1
         )
-        ancestors = tree.filter(lft__lt=comment.lft, rght__gt=comment.rght)
-        ancestors.update(reply_count=F("reply_count") + 1)
-        tree.filter(parent=None).update(thread_shown=F("thread_shown") + 1)
-        parent = rows_of(Comment.objects.filter(pk=comment.parent_id))[0]
+        # Its ancestors count it; the top one, its thread's size, counts it too.
+        tree.filter(lft__lt=comment.lft, rght__gt=comment.rght).update(
+            reply_count=F("reply_count") + 1,
+            thread_shown=F("thread_shown") + Case(When(parent=None, then=1), default=0),
+        )
+        # The parent as the writer read it, under its tree's lock (comment_create).
+        cached = Comment.parent.is_cached(comment)
+        parent = comment.parent if cached else Comment.objects.get(pk=comment.parent_id)
     markup = MarkupRenderer().render(comment, parent=parent, mentions=mentions)
     shown = 1 if comment.parent_id is None else 0
     tree.filter(pk=comment.pk).update(position=position, markup=markup, thread_shown=shown)
