@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
-from django.utils import timezone
 
 from comments.markup import REMOVED_PARENT_NAME, REMOVED_TEXT, first_words, name_of
 from comments.models import Comment
@@ -321,23 +320,20 @@ def _page_rows(post, start: int, end: int) -> tuple[list[ThreadComment], int, in
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     shown, published = rows[0][-2:]
+    # SQLite hands back its stored UTC datetimes naive (the ORM would convert them);
+    # PostgreSQL's are aware already.
+    naive = connection.vendor == "sqlite"
+    created, position = _THREAD_FIELDS.index("created_at"), _THREAD_FIELDS.index("position")
     comments = []
     for row in rows:
         if row[0] is None:  # no comment on this page: the totals alone
             continue
-        values = dict(zip(_THREAD_FIELDS, row[: len(_PAGE_COLUMNS)], strict=True))
-        values["position"] = row[-3]
-        values["created_at"] = _aware(values["created_at"])
-        comments.append(ThreadComment(**values))
+        values = list(row[: len(_PAGE_COLUMNS)])
+        values[position] = row[-3]  # its index in the whole thread
+        if naive and values[created] is not None:
+            values[created] = values[created].replace(tzinfo=datetime.UTC)
+        comments.append(ThreadComment(*values))
     return comments, shown, published
-
-
-def _aware(value):
-    """SQLite hands back its stored UTC datetimes naive, as the ORM would before it
-    converts them; PostgreSQL's are aware already."""
-    if value is not None and timezone.is_naive(value):
-        return value.replace(tzinfo=datetime.UTC)
-    return value
 
 
 def read_thread_page(post, number, per_page: int) -> ThreadPage:
