@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models import Case, F, Max, Q, TextField, Value, When
+from django.db.models.functions import StrIndex
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -177,8 +178,9 @@ def _mentions_of(comment: Comment) -> dict[str, int]:
         Comment.objects.filter(post_id=comment.post_id, position__isnull=False, status=READ)
         .exclude(author_name="")
         .exclude(pk=comment.pk)
-        .alias(text=Value(comment.body, output_field=TextField()))
-        .filter(text__contains=F("author_name"))
+        # INSTR / STRPOS: one plain search per row, where LIKE would escape each name.
+        .alias(at=StrIndex(Value(comment.body, output_field=TextField()), F("author_name")))
+        .filter(at__gt=0)
         .order_by()
         .values("author_name")
         .annotate(last=Max("pk"))
