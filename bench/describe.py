@@ -92,9 +92,13 @@ def describe_method(args, load_tool: str, sizes: list[int], workers: int, thread
             "the same request again and again, so whatever the site caches is cached (a "
             "reader without cookies gets the whole page from the cache)"
         ),
-        "warm, reader with cookies": (
-            "the same, with a harmless cookie: the page is built around the cached "
-            "discussion and sidebar"
+        "warm, reader with a CSRF cookie": (
+            "the same, with a cookie that changes nothing on the page (the CSRF cookie an "
+            "earlier comment left): the whole page from the cache too"
+        ),
+        "warm, reader with a session cookie": (
+            "the same, with a personal cookie (a session, never read by the post page): "
+            "the page is built around the cached discussion, sidebar and neighbours"
         ),
         "conditional GET": (
             "sends back the ETag (If-None-Match) and Last-Modified (If-Modified-Since) of an "

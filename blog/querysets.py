@@ -85,32 +85,78 @@ class PostQuerySet(models.QuerySet):
 
         Uses the post's prefetched hashtags and papers, so it is one query.
         """
-        tags = [tag.pk for tag in post.hashtag_list()]
-        papers = [paper.pk for paper in post.paper_list()]
-        shared_tags = Count(
-            "post_hashtags", filter=Q(post_hashtags__hashtag__in=tags), distinct=True
-        )
-        shared_papers = Count("citations", filter=Q(citations__paper__in=papers), distinct=True)
         return (
             self.exclude(pk=post.pk)
-            .annotate(shared=shared_tags + shared_papers)
+            .annotate(shared=_shared_with(post))
             .filter(shared__gt=0)
-            .order_by("-shared", "-published_at", "-pk")
+            .order_by(*RELATED_ORDER)
         )
+
+    def around(self, post, *, related: int) -> dict:
+        """Return the posts shown under `post`: `previous`, `next` (or None) and up to
+        `related` of `related_to(post)`, in one query (the three lists as subqueries).
+
+        The rows come back together: each is sorted into its place by the same rules
+        (`before`, `after`, `related_to`'s order), which pick the same posts since every
+        row read is a candidate of the list it is put in.
+        """
+        rows = list(
+            self.filter(
+                Q(pk__in=self.before(post).values("pk")[:1])
+                | Q(pk__in=self.after(post).values("pk")[:1])
+                | Q(pk__in=self.related_to(post).values("pk")[:related])
+            ).annotate(shared=_shared_with(post))
+        )
+
+        def key(row):
+            return (row.published_at, row.pk)
+
+        earlier = [row for row in rows if key(row) < key(post)]
+        later = [row for row in rows if key(row) > key(post)]
+        sharing = [row for row in rows if row.shared > 0]
+        sharing.sort(key=lambda row: (-row.shared, -row.published_at.timestamp(), -row.pk))
+        return {
+            "previous": max(earlier, key=key, default=None),
+            "next": min(later, key=key, default=None),
+            "related": sharing[:related],
+        }
 
     def for_detail(self):
         """Everything the post page shows except the thread, in a constant number of queries."""
-        # The models are reached through the relations: blog.models imports this module.
-        Citation = self.model.citations.rel.related_model
-        return self.select_related("author", "series", "lead_image").prefetch_related(
-            _hashtags_in_order(self.model),
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("paper").prefetch_related(
-                    "paper__abstract_sections"
-                ),
+        return self.for_page().prefetch_related(*detail_prefetches(self.model))
+
+    def for_page(self):
+        """The post row a post page reads when the post's parts are cached (one query):
+        with its author, series and lead image; `blog.post_parts` reads the rest."""
+        return self.select_related("author", "series", "lead_image")
+
+
+RELATED_ORDER = ("-shared", "-published_at", "-pk")
+
+
+def _shared_with(post):
+    """How many hashtags and cited papers a post shares with `post` (prefetched on it)."""
+    tags = [tag.pk for tag in post.hashtag_list()]
+    papers = [paper.pk for paper in post.paper_list()]
+    shared_tags = Count("post_hashtags", filter=Q(post_hashtags__hashtag__in=tags), distinct=True)
+    shared_papers = Count("citations", filter=Q(citations__paper__in=papers), distinct=True)
+    return shared_tags + shared_papers
+
+
+def detail_prefetches(post_model) -> list[Prefetch]:
+    """What the post page shows of a post beyond its row (three queries): its hashtags,
+    its citations with their papers, and the papers' abstracts."""
+    # The models are reached through the relations: blog.models imports this module.
+    Citation = post_model.citations.rel.related_model
+    return [
+        _hashtags_in_order(post_model),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("paper").prefetch_related(
+                "paper__abstract_sections"
             ),
-        )
+        ),
+    ]
 
 
 def _hashtags_in_order(post_model) -> Prefetch:

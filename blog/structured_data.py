@@ -30,12 +30,30 @@ _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*(?=\s+[\"'\u2018\u2
 DESCRIPTION_LENGTH = 200
 
 
+class RawJson(str):
+    """JSON text already serialized (and escaped for <script>) by `serialize_json_ld`."""
+
+
+def serialize_json_ld(value) -> RawJson:
+    """Return `value` as JSON text safe inside <script>, to keep and splice in later."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return RawJson(text.translate(_SCRIPT_ESCAPES))
+
+
 def json_ld_script(data: dict) -> SafeString:
-    """Return data as a <script type="application/ld+json"> element, safe to put in a page."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    """Return data as a <script type="application/ld+json"> element, safe to put in a page.
+
+    Top-level members whose value is `RawJson` (a cached comment page's comments) are
+    spliced in as they are, not serialized again.
+    """
+    raw = {key: value for key, value in data.items() if isinstance(value, RawJson)}
+    text = serialize_json_ld({key: value for key, value in data.items() if key not in raw})
+    if raw:
+        members = "".join(f", {json.dumps(key)}: {value}" for key, value in raw.items())
+        text = text[:-1] + members + "}" if text != "{}" else "{" + members[2:] + "}"
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # escaped for <script> just above
+        mark_safe(text),  # escaped for <script> by serialize_json_ld
     )
 
 
@@ -78,33 +96,31 @@ def blog_json_ld() -> dict:
     }
 
 
-def post_json_ld(post: Post, discussion) -> dict:
-    """Describe a post, its cited papers and the page's comments as a BlogPosting.
+def blog_posting_json_ld(post: Post) -> dict:
+    """Describe a post and its cited papers as a BlogPosting; each comment page adds its
+    own URL, the thread's count and its comments (`blog.post_parts.PostParts`), so this
+    part is built once per post version.
 
     The page it is the main entity of carries the breadcrumb trail to it, so the page
-    needs only one JSON-LD block. `discussion` is the page's `blog.discussion.Discussion`:
-    its comments, and the count of the whole thread.
+    needs only one JSON-LD block.
 
     Kept light: the body is not copied (`articleBody` is optional for BlogPosting, the
     page carries the text, and the copy was a third of what a post page weighed); each
     comment page lists only its own comments (a reply whose parent is on an earlier page
-    names it by `parentItem`), so no comment is repeated on any other page.
+    names it by `parentItem`), so no comment is repeated on any other page. The
+    comments keep their text (what Google reads of a Comment in a discussion: text,
+    author, datePublished, url) and come serialized with the cached comment page
+    (`blog.discussion`): built once per page, spliced into every request's script.
 
     `post` should come from `Post.objects.for_detail()`, or this runs queries.
     """
     url = absolute_url(post.get_absolute_url())
-    page_url = absolute_url(discussion.url)
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
-        "mainEntityOfPage": {
-            "@type": "WebPage",
-            "@id": page_url,
-            "url": page_url,
-            "breadcrumb": breadcrumb_json_ld(post),
-        },
+        "mainEntityOfPage": {"@type": "WebPage", "breadcrumb": breadcrumb_json_ld(post)},
         "headline": post.title,
         "description": post_description(post),
         "image": image_json_ld(social_cards.post_card_image(post)),
@@ -120,8 +136,6 @@ def post_json_ld(post: Post, discussion) -> dict:
         "isPartOf": blog_json_ld(),
         "keywords": [hashtag.name for hashtag in post.hashtag_list()],
         "citation": [paper_json_ld(paper) for paper in post.paper_list()],
-        "commentCount": discussion.comment_count,
-        "comment": discussion.comments_json_ld,
     }
     if post.series:
         data["articleSection"] = post.series.name

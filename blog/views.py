@@ -16,13 +16,8 @@ from blog.caching import PostPageCaching, no_store, origin_of
 from blog.discussion import Discussion, build_discussion
 from blog.models import Hashtag, Page, Post, Series
 from blog.page_meta import PageMeta, list_page_meta
-from blog.social_cards import post_card_image
-from blog.structured_data import (
-    collection_page_json_ld,
-    person_json_ld,
-    post_description,
-    post_json_ld,
-)
+from blog.post_parts import PostParts, build_post_parts
+from blog.structured_data import collection_page_json_ld, person_json_ld
 from comments.forms import CommentForm
 from comments.held import held_comment
 from core.site import absolute_url
@@ -186,7 +181,7 @@ class PostDetailView(PostViewMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .for_detail()
+            .for_page()  # the rest of what it shows: blog.post_parts, cached
             .filter(
                 published_at__year=self.kwargs["year"], published_at__month=self.kwargs["month"]
             )
@@ -198,13 +193,17 @@ class PostDetailView(PostViewMixin, DetailView):
             return self.caching.discussion(self.object, number, build_discussion)
         return build_discussion(self.object, number, origin_of(self.request))
 
-    def page_meta(self, discussion: Discussion) -> PageMeta:
-        post = self.object
+    def get_parts(self) -> PostParts:
+        if self.caching:
+            return self.caching.post_parts(self.object, build_post_parts)
+        return build_post_parts(self.object, empty_form=self.comment_form is None)
+
+    def page_meta(self, parts: PostParts, discussion: Discussion) -> PageMeta:
         return PageMeta(
-            title=post.title,
-            description=post_description(post),
+            title=self.object.title,
+            description=parts.description,
             url=absolute_url(discussion.url),
-            image=post_card_image(post),
+            image=parts.card,
             type="article",
             previous_url=absolute_url(discussion.previous_url) if discussion.previous_url else "",
             next_url=absolute_url(discussion.next_url) if discussion.next_url else "",
@@ -212,11 +211,13 @@ class PostDetailView(PostViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        discussion = self.get_discussion()
+        discussion, parts = self.get_discussion(), self.get_parts()
         context["discussion"] = discussion
-        context["structured_data"] = post_json_ld(self.object, discussion)
-        context["meta"] = self.page_meta(discussion)
-        context["comment_form"] = self.comment_form or CommentForm(post=self.object)
+        context["parts"] = parts
+        page_url = absolute_url(discussion.url)
+        context["structured_data"] = parts.structured_data(page_url=page_url, discussion=discussion)
+        context["meta"] = self.page_meta(parts, discussion)
+        context["comment_form"] = self.comment_form  # None: the empty form, in the parts
         context["held_comment"] = held_comment(self.request, self.object)
         return context
 

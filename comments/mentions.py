@@ -14,9 +14,7 @@ What counts as a name, so that ordinary words never link:
 numbered in document order).
 """
 
-import bisect
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from html import escape
 from typing import Protocol
@@ -154,26 +152,51 @@ def _pattern(names: Iterable[str], *, escaped: bool) -> re.Pattern:
 def resolve_mentions(comments: Iterable[Commented]) -> dict[int, dict[str, int]]:
     """Return, for each comment that names an earlier commenter, {name: comment pk}.
 
-    The pk is that commenter's most recent comment posted before this one.
+    The pk is that commenter's most recent comment posted before this one. Only names of
+    those who wrote before a comment count for it (`mentions_in`), so a comment's links
+    never change when someone new joins the thread later.
     """
     comments = sorted(comments, key=lambda comment: comment.pk)
-    posted_by: dict[str, list[int]] = defaultdict(list)
-    for comment in comments:
-        if is_linkable_name(comment.author_name):
-            posted_by[comment.author_name].append(comment.pk)
-    if not posted_by:
+    names = {c.author_name for c in comments if is_linkable_name(c.author_name)}
+    if not names:
         return {}
-    pattern = _pattern(posted_by, escaped=False)
+    pattern = _pattern(names, escaped=False)
+    latest: dict[str, int] = {}  # each name's latest comment so far
     resolved: dict[int, dict[str, int]] = {}
     for comment in comments:
-        for match in pattern.finditer(comment.body):
-            name = match.group(1)
-            if name == comment.author_name:
-                continue
-            pks = posted_by[name]
-            earlier = bisect.bisect_left(pks, comment.pk)
-            if earlier:
-                resolved.setdefault(comment.pk, {})[name] = pks[earlier - 1]
+        own = comment.author_name
+        found = [match.group(1) for match in pattern.finditer(comment.body)]
+        if all(name in latest or name == own for name in found):
+            mentions = {name: latest[name] for name in found if name != own}
+        else:
+            # A later commenter's name covers part of the text: match again with only
+            # the names this comment could know of (the same matching, fewer names).
+            known = {name: pk for name, pk in latest.items() if name in comment.body}
+            mentions = mentions_in(comment, known)
+        if mentions:
+            resolved[comment.pk] = mentions
+        if own in names:
+            latest[own] = comment.pk
+    return resolved
+
+
+def mentions_in(comment: Commented, earlier_names: dict[str, int]) -> dict[str, int]:
+    """Return {name: comment pk} for the names `comment` mentions.
+
+    `earlier_names` maps the names of those who commented before it (at least those its
+    text contains) to their latest comment before it. Names are matched longest first,
+    the comment's own name too (never linked), so "Ann Lee" is not read as "Lee".
+    """
+    names = {name: pk for name, pk in earlier_names.items() if is_linkable_name(name)}
+    if is_linkable_name(comment.author_name):
+        names[comment.author_name] = comment.pk  # matched so it is not read as another
+    if not names:
+        return {}
+    resolved: dict[str, int] = {}
+    for match in _pattern(names, escaped=False).finditer(comment.body):
+        name = match.group(1)
+        if name != comment.author_name:
+            resolved[name] = names[name]
     return resolved
 
 

@@ -62,6 +62,32 @@ class Comment(MPTTModel):
         editable=False,
         help_text="Set when signed-in staff post (comments.identity.badge_for); never typed.",
     )
+    # What the post page reads of a comment, kept current by every write
+    # (comments.thread_store): its place in its thread, its replies, its markup.
+    position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Its index among the comments readers see in its thread (the top-level "
+            "comment and its replies), in tree order; empty when readers do not see it."
+        ),
+    )
+    reply_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Published comments readers see below it, at any depth.",
+    )
+    thread_shown = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="On a top-level comment: how many comments of its thread readers see.",
+    )
+    markup = models.TextField(
+        default="",
+        editable=False,
+        help_text="Its markup on the post page (comments.markup), rendered when written.",
+    )
     source_ref = models.CharField(
         max_length=50,
         blank=True,
@@ -82,6 +108,12 @@ class Comment(MPTTModel):
         ordering = ["tree_id", "lft"]
         indexes = [
             models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_idx"),
+            # A post's threads in order, with their sizes (comments.thread.read_thread_page).
+            models.Index(
+                fields=["post", "tree_id"],
+                condition=models.Q(parent=None),
+                name="comment_post_thread_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
             # The flood check: this client's comments of the last few seconds.
             models.Index(fields=["client_network", "created_at"], name="comment_client_recent_idx"),

@@ -3,6 +3,7 @@ from django.db.models.functions import Coalesce
 from mptt.managers import TreeManager
 from mptt.querysets import TreeQuerySet
 
+from comments.signals import comments_changed
 from comments.visibility import HIDING, PLACEHOLDER, READ
 
 
@@ -101,4 +102,10 @@ class CommentQuerySet(TreeQuerySet):
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
-    pass
+    def rebuild(self, batch_size=1000, **filters) -> None:
+        """Rebuild the nested sets (all trees, or those `filters` pick) from the parents,
+        then announce it: raw updates send no model signals (comments.signals)."""
+        super().rebuild(batch_size=batch_size, **filters)
+        post_ids = set(self.filter(**filters).values_list("post_id", flat=True).distinct())
+        if post_ids:
+            comments_changed.send(sender=self.model, post_ids=post_ids)

@@ -20,6 +20,7 @@ from comments.moderation import (
 )
 from comments.notifications import notify_about
 from comments.signals import comments_changed
+from comments.thread_store import refreshes_grouped
 from comments.trees import lock_tree
 
 
@@ -114,6 +115,11 @@ def comments_sync_imported(*, post, comments) -> CommentSync:
     is marked removed rather than deleted, so replies posted here are never lost.
     Comments posted on the site (blank `source_ref`) are never touched.
     """
+    with refreshes_grouped():  # the thread's stored page values, once at the end
+        return _sync_imported(post, comments)
+
+
+def _sync_imported(post, comments) -> CommentSync:
     existing = {c.source_ref: c for c in Comment.objects.filter(post=post).exclude(source_ref="")}
     by_ref: dict[str, Comment] = {}
     added, edited, removed = [], [], []
@@ -155,7 +161,8 @@ def comments_sync_imported(*, post, comments) -> CommentSync:
 def comment_delete(comment: Comment) -> None:
     """Delete a comment and its replies, closing the gap in its tree under the tree's lock."""
     comment = _lock_node(comment)
-    comment.delete()
+    with refreshes_grouped():  # one refresh of the thread, not one per reply deleted
+        comment.delete()
 
 
 @transaction.atomic
@@ -163,12 +170,13 @@ def comments_delete(comments: Iterable[Comment]) -> int:
     """Delete these comments with their replies, each under its tree's lock; return how
     many of them were still there (one may go with a reply's deletion of its parent)."""
     deleted = 0
-    for pk in [comment.pk for comment in comments]:
-        try:
-            comment_delete(Comment(pk=pk))
-        except Comment.DoesNotExist:
-            continue
-        deleted += 1
+    with refreshes_grouped():
+        for pk in [comment.pk for comment in comments]:
+            try:
+                comment_delete(Comment(pk=pk))
+            except Comment.DoesNotExist:
+                continue
+            deleted += 1
     return deleted
 
 

@@ -135,6 +135,7 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
     from django.db.models import Max
 
     from comments.rendering import render_comment_body
+    from comments.thread_store import thread_refresh
     from comments.trees import number_nested_sets
 
     rng = random.Random(seed)
@@ -175,4 +176,5 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
                 parent = parents[comment._index]
                 comment.parent = by_index[parent] if parent is not None else None
             Comment.objects.bulk_create(batch, batch_size=500)
+        thread_refresh([post.pk])  # what save() would have kept: the page's stored values
     return rows

@@ -58,14 +58,15 @@ def warm_queries(client, url: str, data=None) -> int:
     The first request fills the caches (sidebar, site and post versions, the cached
     discussion), so the count is what every later reader pays until something changes;
     a cold cache adds a constant few, counted in tests/blog/test_caching.py. Checks
-    both requests answer 200. The client carries a harmless cookie, so a post page is
-    built around its cached parts rather than copied whole (what readers without
-    cookies get, with no query).
+    both requests answer 200. The client carries a personal cookie (a session the page
+    never reads), so a post page is built around its cached parts rather than copied
+    whole (what readers without personal cookies get, with no query).
     """
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.cookies["theme"] = "dark"
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-real-session"
     assert client.get(url, data).status_code == 200, url
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, data).status_code == 200, url

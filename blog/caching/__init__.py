@@ -13,7 +13,8 @@ versions:
 - feed documents (`blog:feed:...`): the site version for the site, hashtag and author
   feeds, the post version too for a post's comment feed (`feeds`);
 - previous/next and related posts (`blog:around:...`): site posts version (`fragments`);
-- whole post pages for readers without cookies (`blog:page:<site posts version>:<address>`),
+- whole post pages for readers without personal cookies
+  (`blog:page:<site posts version>:<address>`),
   each holding the post version it was built under and used only while that is current,
   its sidebar's recent comments lagging by a stated bound at most
   (`post_page`; readers with cookies get the page built per request around the cached

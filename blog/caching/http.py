@@ -19,15 +19,22 @@ from django.utils.http import http_date
 from blog.caching.versions import Version, site_version
 from comments.held import HELD_COOKIE
 
+# config.routers.WROTE_COOKIE (config sits on top: no app imports it; a test checks they
+# agree): a reader who just wrote reads from the primary, so must not get a stored copy.
+WROTE_COOKIE = "wrote"
+
 
 def is_personal(request) -> bool:
     """Return True if the answer may be for this visitor alone: a session (perhaps signed
-    in), one-off messages, or a comment of theirs held for moderation. Such pages are
-    never stored by any cache."""
+    in), one-off messages, a comment of theirs held for moderation, or a write of theirs
+    that a lagging replica may not show yet. Such pages are never stored by any cache.
+
+    Other cookies (a CSRF cookie, an analytics cookie) change nothing on a page."""
     return (
         settings.SESSION_COOKIE_NAME in request.COOKIES
         or CookieStorage.cookie_name in request.COOKIES
         or HELD_COOKIE in request.COOKIES  # their own comment awaiting moderation
+        or WROTE_COOKIE in request.COOKIES
     )
 
 

@@ -1,5 +1,5 @@
 """The post page's caching: its versions, read before anything else, its validators, the
-whole page for readers without cookies, and its discussion per post version."""
+whole page for readers without personal cookies, and its discussion per post version."""
 
 import time
 from collections.abc import Callable
@@ -9,13 +9,20 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from blog.caching.fragments import cached, origin_of
-from blog.caching.http import Validators, apply_http_caching, not_modified, revalidatable
+from blog.caching.http import (
+    Validators,
+    apply_http_caching,
+    is_personal,
+    not_modified,
+    revalidatable,
+)
 from blog.caching.versions import (
     SITE_KEYS,
     Version,
     post_key,
     post_pk_for_slug,
     post_version,
+    site_posts_version,
     site_versions,
     slug_key,
 )
@@ -85,23 +92,27 @@ class PostPageCaching:
         return not_modified(self.request, Validators.of(self.versions, self.request.path))
 
     def _page_key(self, site_posts: Version) -> str | None:
-        """Key of the whole page for a reader without cookies, or None if not shareable.
+        """Key of the whole page for a reader without personal cookies, or None if not
+        shareable.
 
-        Such a request can hold nothing per visitor (no session, no messages, no CSRF token
-        in the page, no CSP nonce), so every such reader of this address gets the same
-        bytes while the versions hold. The key holds the path, the origin and the site
-        posts version; the entry holds the post version and the site version it was
-        built under, when, and the page once per encoding (blog.compression), and is
-        used only while that post version is current (see the class docstring). A query
+        Such a request can hold nothing per visitor (no session, no messages, no held
+        comment: `is_personal`; no CSRF token in the page, no CSP nonce), so every such
+        reader of this address gets the same bytes while the versions hold. The key holds
+        the path, the origin and the site posts version; the entry holds the post
+        version and the site version it was built under, when, and the page once per
+        encoding (blog.compression), and is used only while that post version is current
+        (see the class docstring). A query
         string (campaign tags, say) is simply not served from here.
         """
         request = self.request
-        if request.method != "GET" or request.COOKIES or request.GET:
+        # Cookies that change nothing on the page (a CSRF cookie left by an earlier
+        # comment, an analytics cookie) do not stop it: only personal ones do.
+        if request.method != "GET" or is_personal(request) or request.GET:
             return None
         return f"blog:page:{site_posts.token}:{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
-        """Return the whole page from the cache, if a reader without cookies asks for it
+        """Return the whole page from the cache, if a reader without personal cookies asks for it
         and it was stored under the current versions; else None."""
         if self._page is None:
             return None
@@ -137,6 +148,20 @@ class PostPageCaching:
             f"blog:thread:{version.token}:{number}:{origin}{post.get_absolute_url()}",
             lambda: build(post, number, origin),
         )
+
+    def post_parts(self, post, build: Callable[[object], object]):
+        """Return what the page shows of the post itself, made by `build(post)` and
+        cached per post version and site posts version (`blog.post_parts`): a paper's
+        abstract written in bulk by another post's import retires only the site posts
+        version. Read after the versions, as the discussion is; its URLs are absolute
+        from SITE_URL, like the key's origin."""
+        origin = origin_of(self.request)
+        if self._read_first(post):
+            versions = self.versions
+        else:
+            versions = (post_version(post.pk), site_posts_version())
+        tokens = ":".join(version.token for version in versions)
+        return cached(f"blog:post-parts:{tokens}:{origin}:{post.pk}", lambda: build(post))
 
     def finish(self, response, post) -> HttpResponse:
         """Add the HTTP caching headers to a post page.

@@ -152,8 +152,8 @@ def import_post(
     if result.changes or result.comments:
         # Saves retire cached pages themselves (blog.signals); bulk inserts (links,
         # abstracts) do not. Other posts citing a paper whose abstract changed show it
-        # at once (the post part of a page is never cached), and retiring this post
-        # retires the site version their ETags include.
+        # at once: retiring this post retires the site posts version, which their ETags
+        # and their cached post parts (blog.post_parts) include.
         posts_changed([result.post.pk])
     return result
 

@@ -23,6 +23,7 @@ from blog.platforms.source import SourceComment
 from comments.models import Comment
 from comments.rendering import render_comment_body
 from comments.services import comment_create
+from comments.thread_store import refreshes_grouped, thread_refresh
 from comments.trees import find_tree_problems, lock_tree
 
 NAME_LENGTH = Comment._meta.get_field("author_name").max_length
@@ -175,6 +176,7 @@ def thread_insert(*, post, roots: list[Node], values: dict[str, dict]) -> int:
     )
     if problems:
         raise RuntimeError(f"imported comment trees are not sound: {problems[0]}")
+    thread_refresh([post.pk])  # what the post page reads of each: bulk inserts skip save()
     return len(nodes)
 
 
@@ -201,19 +203,20 @@ def thread_sync(*, post, roots: list[Node], values: dict[str, dict]) -> tuple[in
     """
     existing = {c.source_ref: c for c in Comment.objects.filter(post=post).exclude(source_ref="")}
     added = updated = 0
-    for node in walk(roots):
-        data = values[node.source.source_id]
-        comment = existing.get(node.source.source_id)
-        if comment is None:
-            parent = node.parent.comment if node.parent else None
-            comment = comment_create(post=post, parent=parent, **data)
-            added += 1
-        else:
-            changed = [name for name in SYNCED_FIELDS if getattr(comment, name) != data[name]]
-            if changed:
-                for name in changed:
-                    setattr(comment, name, data[name])
-                comment.save()
-                updated += 1
-        node.comment = comment
+    with refreshes_grouped():  # the thread's stored page values, once at the end
+        for node in walk(roots):
+            data = values[node.source.source_id]
+            comment = existing.get(node.source.source_id)
+            if comment is None:
+                parent = node.parent.comment if node.parent else None
+                comment = comment_create(post=post, parent=parent, **data)
+                added += 1
+            else:
+                changed = [name for name in SYNCED_FIELDS if getattr(comment, name) != data[name]]
+                if changed:
+                    for name in changed:
+                        setattr(comment, name, data[name])
+                    comment.save()
+                    updated += 1
+            node.comment = comment
     return added, updated

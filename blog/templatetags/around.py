@@ -1,6 +1,6 @@
 """Under each post: the previous and next posts, and related posts.
 
-Three queries, run once per site version and cached (`blog.caching.around_post_html`).
+One query, run once per site posts version and cached (`blog.caching.around_post_html`).
 """
 
 from django import template
@@ -17,11 +17,7 @@ RELATED_POSTS = 3
 
 def _around(post) -> dict:
     published = Post.objects.published().only("title", "slug", "published_at")
-    return {
-        "previous": published.before(post).first(),
-        "next": published.after(post).first(),
-        "related": list(published.related_to(post)[:RELATED_POSTS]),
-    }
+    return published.around(post, related=RELATED_POSTS)
 
 
 @register.simple_tag

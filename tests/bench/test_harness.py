@@ -70,7 +70,11 @@ def test_every_in_process_row_is_measured(quick_run):
 
     assert set(timings) == {
         "hello",
-        *(f"post-{kind}-{n}" for kind in ("cold", "cached", "shell") for n in (0, 10, 100)),
+        *(
+            f"post-{kind}-{n}"
+            for kind in ("cold", "cached", "cookie", "shell")
+            for n in (0, 10, 100)
+        ),
         "conditional-10",
         "reply-10",
         "reply-100",
@@ -84,6 +88,8 @@ def test_every_in_process_row_is_measured(quick_run):
     # Built pages query; a reader without cookies may get the whole page from the cache.
     assert all(row["queries"] > 0 for key, row in timings.items() if key.startswith("post-cold"))
     assert all(row["queries"] > 0 for key, row in timings.items() if key.startswith("post-shell"))
+    # A cookie that changes nothing on the page does not stop the stored page.
+    assert all(row["queries"] == 0 for key, row in timings.items() if key.startswith("post-cookie"))
     assert timings["conditional-10"]["status"] in (200, 304)
     assert timings["reply-100"]["queries"] > 0
 

@@ -39,3 +39,13 @@ def test_loaded_comment_tree_is_valid():
     assert Comment.objects.count() == 13
     roots = Comment.objects.root_nodes()
     assert [root.get_descendant_count() for root in roots] == [0, 0, 9, 0]
+
+
+def test_loaded_fixture_carries_what_the_post_page_reads(client):
+    """The fixture holds each comment's stored position, counts and markup
+    (comments.thread_store), so its post page shows the whole discussion."""
+    call_command("loaddata", "clinicspeak", verbosity=0)
+
+    response = client.get(Post.objects.get().get_absolute_url())
+
+    assert response.content.decode().count('class="comment p-comment h-entry"') == 13

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from blog import citations
 from comments.models import Comment
+from comments.thread_store import thread_refresh
 from tests.factories import (
     CitationFactory,
     CommentFactory,
@@ -343,11 +344,25 @@ def test_reply_count_counts_replies_at_every_depth(client, post):
 def test_comment_body_comes_from_the_html_stored_with_it(client, post):
     comment = CommentFactory(post=post, body="Written")
     Comment.objects.filter(pk=comment.pk).update(body_html="<p>Stored <em>at save</em></p>")
+    thread_refresh([post.pk])  # the comment's markup, from its stored HTML
 
     soup = page(client, post.get_absolute_url())
 
     body = article(soup, comment).select_one(".comment-body")
     assert body.decode_contents() == "<p>Stored <em>at save</em></p>"
+
+
+def test_a_page_is_assembled_from_the_markup_stored_with_each_comment(client, post):
+    comment = CommentFactory(post=post, body="Written")
+    stored = Comment.objects.get(pk=comment.pk).markup
+    Comment.objects.filter(pk=comment.pk).update(
+        markup=stored.replace("<p>Written</p>", "<p>Assembled, not rendered</p>")
+    )
+
+    soup = page(client, post.get_absolute_url())
+
+    body = article(soup, comment).select_one(".comment-body")
+    assert body.decode_contents() == "<p>Assembled, not rendered</p>"
 
 
 def test_script_in_a_comment_is_shown_as_text_not_run(client, post):

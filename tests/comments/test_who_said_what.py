@@ -159,6 +159,23 @@ def test_a_name_said_before_its_commenter_arrived_does_not_link():
     assert resolve_mentions(thread) == {2: {"Ann": 1}}
 
 
+def test_a_later_commenters_name_never_changes_an_earlier_comments_links():
+    """Was: every name of the thread was matched at once, so "Ann Lee" joining later
+    unlinked "Lee" in a comment written before she did (a comment's stored markup would
+    have had to change with every new commenter)."""
+    before = [said(1, "Lee", "First."), said(2, "Sam", "Ann Lee agrees.")]
+    after = [*before, said(3, "Ann Lee", "I do.")]
+
+    assert resolve_mentions(before) == {2: {"Lee": 1}}
+    assert resolve_mentions(after) == {2: {"Lee": 1}}
+
+
+def test_a_commenters_own_name_is_not_read_as_a_shorter_one():
+    thread = [said(1, "MSer", "First."), said(2, "Anon MSer", "Anon MSer here.")]
+
+    assert resolve_mentions(thread) == {}
+
+
 def test_link_names_links_the_first_mention_outside_existing_links():
     html = (
         '<p>See <a href="https://example.org/Dre">Dre</a>, then Dre &amp; Emma.</p>'
