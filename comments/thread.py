@@ -41,6 +41,7 @@ class ThreadComment:
     author_email: str
     ip_address: str | None
     badge: str
+    tree_id: int  # which tree: a cached comment page knows the last one it shows
 
     display_name = Comment.display_name
     anchor = Comment.anchor
@@ -60,6 +61,7 @@ def thread_comments(post) -> list[ThreadComment]:
         "author_email",  # for an unnamed commenter's label (comments.identity), never shown
         "ip_address",
         "badge",
+        "tree_id",
     )
     return [ThreadComment(*row) for row in rows]
 
