@@ -168,14 +168,19 @@ def _wait_for(check, what: str, timeout: float = 10) -> None:
 
 
 class RedisServer:
-    """redis-server on 127.0.0.1:port; stop() wakes it first if it is frozen."""
+    """redis-server on 127.0.0.1:port; stop() wakes it first if it is frozen.
 
-    def __init__(self, port: int):
+    With `directory`, SAVE writes a snapshot there (dump.rdb) and `start` loads it.
+    """
+
+    def __init__(self, port: int, directory: Path | None = None):
         self.port = port
+        self.directory = directory
         self.process: subprocess.Popen | None = None
         self.url = f"redis://127.0.0.1:{port}/0"
 
     def start(self) -> None:
+        on_disk = ["--dir", str(self.directory)] if self.directory else []
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -187,6 +192,7 @@ class RedisServer:
                 "",
                 "--appendonly",
                 "no",
+                *on_disk,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -210,6 +216,20 @@ class RedisServer:
 
     def resume(self) -> None:
         self.process.send_signal(signal.SIGCONT)
+
+    def snapshot(self) -> bytes:
+        """Write the data set to disk (SAVE) and return the snapshot's bytes."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
+            sock.sendall(b"SAVE\r\n")
+            if not sock.recv(16).startswith(b"+OK"):
+                raise RuntimeError("redis-server did not save")
+        return (self.directory / "dump.rdb").read_bytes()
+
+    def restart_from(self, snapshot: bytes) -> None:
+        """Stop the server and start it again from an earlier snapshot, as a restore does."""
+        self.stop()
+        (self.directory / "dump.rdb").write_bytes(snapshot)
+        self.start()
 
     def version(self) -> str:
         done = subprocess.run(["redis-server", "--version"], capture_output=True, text=True)

@@ -310,3 +310,51 @@ class Page(TimeStampedModel):
 
 
 ABOUT_SLUG = "about"
+
+
+# The counters cached pages are checked against: a change adds one to a counter in the
+# transaction that makes it, and version tokens are derived from them (blog.caching.versions),
+# so a cache that lost writes (restored from a snapshot, a lagging replica promoted) holds
+# tokens the database no longer gives, read again within BLOG_CACHE_VERSION_SECONDS.
+SITE_VERSION_ROW = 1
+
+
+class SiteVersion(models.Model):
+    """One row: changes of posts and of what posts share (authors, series, hashtags,
+    papers, pages), not comments."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SITE_VERSION_ROW)
+    counter = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"site version {self.counter}"
+
+
+class PostVersion(models.Model):
+    """A post's changes: anything its page shows, its comments included.
+
+    Kept when its post is deleted (no constraint), so a post given the same id later
+    (SQLite reuses the highest) goes on counting from there: no token comes back.
+    """
+
+    post = models.OneToOneField(
+        "blog.Post",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="cache_version",
+    )
+    counter = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+    threads = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "[[tree_id, counter], ...]: the last change of a comment in that tree or a "
+            "later one, per tree (0: all); comment pages before the tree stay cached."
+        ),
+    )
+
+    def __str__(self) -> str:
+        return f"version {self.counter} of post {self.post_id}"

@@ -10,6 +10,7 @@ blog's own rows call blog.caching.posts_changed itself.
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from mptt.signals import node_moved
 
 from authors.models import Author
 from blog import caching
@@ -40,9 +41,28 @@ def post_deleted(sender, instance, **kwargs):
     caching.posts_changed([instance.pk])
 
 
-@receiver([post_save, post_delete], sender=Comment)
-def comment_written(sender, instance, **kwargs):
+# Saving only these shows in the comment's own tree alone (its text, its replies'
+# excerpts of it), so comment pages before that tree stay cached. Anything else may show
+# on any page: a name or status changes what names link to (comments.mentions), and a
+# move or a delete changes trees.
+TREE_LOCAL_FIELDS = frozenset({"body", "body_html", "updated_at", "notify_replies"})
+
+
+@receiver(post_save, sender=Comment)
+def comment_saved(sender, instance, created, update_fields=None, **kwargs):
+    local = created or (update_fields is not None and update_fields <= TREE_LOCAL_FIELDS)
+    from_tree = instance.tree_id if local else caching.ALL_TREES
+    caching.comments_changed([instance.post_id], from_tree=from_tree)
+
+
+@receiver(post_delete, sender=Comment)
+def comment_deleted(sender, instance, **kwargs):
     caching.comments_changed([instance.post_id])
+
+
+@receiver(node_moved, sender=Comment)
+def comment_moved(sender, instance, **kwargs):
+    caching.comments_changed([instance.post_id])  # from its old tree too: every page
 
 
 @receiver([post_save, post_delete], sender=PostHashtag)

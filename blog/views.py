@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from authors.models import Author
 from blog import search
 from blog.caching import PostPageCaching, no_store, origin_of
-from blog.discussion import Discussion, build_discussion
+from blog.discussion import Discussion, build_discussion, build_discussion_page
 from blog.models import Hashtag, Page, Post, Series
 from blog.page_meta import PageMeta, list_page_meta
 from blog.post_parts import PostParts, build_post_parts
@@ -190,7 +190,7 @@ class PostDetailView(PostViewMixin, DetailView):
     def get_discussion(self) -> Discussion:
         number = self.kwargs.get("page", 1)
         if self.caching:
-            return self.caching.discussion(self.object, number, build_discussion)
+            return self.caching.discussion(self.object, number, build_discussion_page)
         return build_discussion(self.object, number, origin_of(self.request))
 
     def get_parts(self) -> PostParts:

@@ -45,6 +45,7 @@ class ThreadComment:
     position: int | None
     reply_count: int
     level: int
+    tree_id: int  # which tree: a cached comment page knows the last one it shows
 
     display_name = Comment.display_name
     anchor = Comment.anchor
@@ -71,6 +72,7 @@ _THREAD_FIELDS = (
     "position",
     "reply_count",
     "level",
+    "tree_id",
 )
 
 
@@ -184,6 +186,7 @@ class ThreadPage:
     per_page: int
     comment_count: int
     replies_continue: bool = False
+    shown_count: int = 0  # comments the whole thread shows, placeholders included
 
     @property
     def start(self) -> int:
@@ -255,6 +258,7 @@ def paginate_thread(thread: list[ThreadNode], number, per_page: int) -> ThreadPa
         num_pages=num_pages,
         per_page=per_page,
         comment_count=published_count(thread),
+        shown_count=len(thread),
         replies_continue=replies_continue,
     )
 
@@ -368,6 +372,7 @@ def read_thread_page(post, number, per_page: int) -> ThreadPage:
         num_pages=num_pages,
         per_page=per_page,
         comment_count=published_total,
+        shown_count=shown_total,
         replies_continue=bool(on_page) and on_page[-1].reply_count > 0,
     )
 

@@ -119,8 +119,9 @@ def post_comment(request, post_pk):
         form.add_error(None, refusal.message)
         return _form_again(request, post, form, status=refusal.status)
     if comment.status == Comment.Status.PUBLISHED:
-        # Straight to the comment page that shows it (comment pages shift as threads grow).
-        return _go_to(request, located_url(Comment.objects.located().get(pk=comment.pk)))
+        # To the comment's stable address, which finds its page when followed: replies
+        # posted meanwhile may move it to a later page (read on the primary: config.routers).
+        return _go_to(request, f"{comment.get_absolute_url()}#{comment.anchor}")
     # Pending and spam look the same to the commenter: spam is never announced. They
     # land on their own text, marked as awaiting moderation (comments.held).
     response = _go_to(request, f"{post.get_absolute_url()}#{HELD_ANCHOR}")

@@ -276,6 +276,10 @@ CACHES = {
 # Cached pages and fragments are keyed by version tokens (blog/caching/), so a change
 # retires them at once; this only bounds how long unused entries stay (seconds).
 BLOG_CACHE_SECONDS = env_int("BLOG_CACHE_SECONDS", 24 * 60 * 60)
+# How long the cache may keep a version token read from the database before reading it
+# again (seconds): the bound on serving stale pages after the cache loses writes (restored
+# from a snapshot, a lagging replica promoted), blog/caching/versions.py.
+BLOG_CACHE_VERSION_SECONDS = env_int("BLOG_CACHE_VERSION_SECONDS", 30)
 # How long a shared cache (a CDN) may serve a page to readers without cookies (s-maxage).
 BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
 # How far a stored post page's sidebar "recent comments" may lag a comment on another post

@@ -3,11 +3,13 @@
 
 It listens on a free port the system picks (or TEST_REDIS_SERVER_PORT, plus the xdist
 worker's number so parallel workers never share one), keeps nothing on disk, and is always
-stopped (and woken first if frozen) when the test ends.
+stopped (and woken first if frozen) when the test ends. `snapshot_redis_server` also
+saves snapshots (SAVE) into the test's temporary folder, to restart from.
 """
 
 import os
 import shutil
+import socket
 
 import pytest
 
@@ -29,6 +31,19 @@ def redis_server():
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     server = RedisServer(server_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def snapshot_redis_server(tmp_path):
+    """A redis-server of the test's own that keeps its snapshots in a temporary folder."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(server_port(), directory=tmp_path)
     server.start()
     try:
         yield server

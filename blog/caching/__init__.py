@@ -1,14 +1,16 @@
 """What the site caches, under which keys, and what makes each entry stale.
 
-Everything lives in the shared cache (Redis in production) under version tokens
-(`versions`): a **post version** per post, retired whenever anything its page shows
-changes, and a **site version**, retired by any post or comment anywhere and expiring
-by itself when the next scheduled post goes live, and a **site posts version**, the same
-without comments (a comment elsewhere leaves other posts' pages alone). Keyed by those
-versions:
+Everything lives in the shared cache (Redis in production) under version tokens derived
+from counters in the database (`versions`), so a cache that lost writes serves nothing
+stale for longer than BLOG_CACHE_VERSION_SECONDS: a **post version** per post, bumped
+whenever anything its page shows changes (with the comment trees a change touched), a
+**site version**, bumped by any post or comment anywhere and changing by itself when the
+next scheduled post goes live, and a **site posts version**, the same without comments (a
+comment elsewhere leaves other posts' pages alone). Keyed by those versions:
 
-- the rendered discussion of each comment page of a post (`blog:thread:...`): post
-  version (`post_page`);
+- each comment page of a post (`blog:comment-page:...`), kept until a comment in a tree
+  up to its last one changes, and the counts every page shows, per post version
+  (`post_page`);
 - the sidebar (`blog:sidebar:...`): site version (`fragments`);
 - feed documents (`blog:feed:...`): the site version for the site, hashtag and author
   feeds, the post version too for a post's comment feed (`feeds`);
@@ -18,12 +20,12 @@ versions:
   each holding the post version it was built under and used only while that is current,
   its sidebar's recent comments lagging by a stated bound at most
   (`post_page`; readers with cookies get the page built per request around the cached
-  discussion and sidebar).
+  comment page and sidebar).
 
 The post page (`PostPageCaching`), the other reader pages (`conditional_on_site`) and the
 feeds (`cached_feed`) answer conditional GETs (ETag, Last-Modified) from the same tokens,
-and say who may keep them (`http`). What retires which version: `blog.signals`, the one
-place that calls `posts_changed`.
+and say who may keep them (`http`). What bumps which version: `blog.signals`, the one
+place that calls `posts_changed` and `comments_changed`.
 """
 
 from blog.caching.feeds import cached_feed
@@ -31,6 +33,7 @@ from blog.caching.fragments import around_post_html, cached, origin_of, sidebar_
 from blog.caching.http import conditional_on_site, is_personal, no_store
 from blog.caching.post_page import PostPageCaching
 from blog.caching.versions import (
+    ALL_TREES,
     comments_changed,
     post_saved,
     post_version,
@@ -40,6 +43,7 @@ from blog.caching.versions import (
 )
 
 __all__ = [
+    "ALL_TREES",
     "PostPageCaching",
     "around_post_html",
     "cached",

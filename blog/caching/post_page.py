@@ -1,5 +1,6 @@
 """The post page's caching: its versions, read before anything else, its validators, the
-whole page for readers without personal cookies, and its discussion per post version."""
+whole page for readers without personal cookies, and its comment pages, each kept until a
+comment change reaches it."""
 
 import time
 from collections.abc import Callable
@@ -25,8 +26,10 @@ from blog.caching.versions import (
     site_posts_version,
     site_versions,
     slug_key,
+    version_in,
 )
 from blog.compression import encoded_variants, use_variant, variant_response
+from blog.discussion import Discussion, DiscussionPage, assemble_discussion, thread_counts
 
 
 class PostPageCaching:
@@ -69,7 +72,7 @@ class PostPageCaching:
         )
         wanted = [post_entry] if conditional or not page_key else [post_entry, page_key]
         found = cache.get_many(wanted)
-        post = Version(*found[post_entry]) if post_entry in found else post_version(self.pk)
+        post = version_in(found.get(post_entry)) or post_version(self.pk)
         self.versions = (post, site_posts)
         stored = found.get(page_key) if len(wanted) == 2 else None
         if stored is not None and self._current(stored, post):
@@ -134,20 +137,50 @@ class PostPageCaching:
     def _read_first(self, post) -> bool:
         return self.versions is not None and self.pk == post.pk
 
-    def discussion(self, post, number: int, build: Callable[[object, int, str], object]):
-        """Return comment page `number` of the post, made by `build(post, number, origin)`
-        and cached per post version.
+    def discussion(
+        self, post, number: int, build: Callable[[object, int, str], DiscussionPage]
+    ) -> Discussion:
+        """Return comment page `number` of the post with the thread's current counts.
 
-        The discussion shows nothing of the post but its address (in page links and
+        The page's comments are made by `build(post, number, origin)` and kept until a
+        change of a comment in a tree up to the page's last one (`Version.threads`): a
+        new comment leaves the pages before its tree cached. The counts every page shows
+        ("N comments", the page links) are kept per post version: taken from a build, or
+        counted (one query) when the page came from the cache.
+
+        The page shows nothing of the post but its address (in page links and
         structured data), which is part of the key, so it may be stored even under a
         version read after the post: its comments are always read after the version.
         """
         origin = origin_of(self.request)
         version = self.versions[0] if self._read_first(post) else post_version(post.pk)
-        return cached(
-            f"blog:thread:{version.token}:{number}:{origin}{post.get_absolute_url()}",
-            lambda: build(post, number, origin),
-        )
+        address = f"{settings.COMMENTS_PER_PAGE}:{origin}{post.get_absolute_url()}"
+        page_key = f"blog:comment-page:{post.pk}:{number}:{address}"
+        counts_key = f"blog:thread-counts:{post.pk}:{version.token}:{address}"
+        found = cache.get_many([page_key, counts_key])
+
+        def usable(entry) -> bool:
+            return (
+                isinstance(entry, tuple)
+                and len(entry) == 2
+                and isinstance(entry[1], DiscussionPage)
+                and version.unchanged_up_to(entry[1].last_tree, since=entry[0])
+            )
+
+        entry = found.get(page_key)
+        if not usable(entry):
+            entry = cached(
+                page_key,
+                lambda: (version.counter, build(post, number, origin)),
+                usable=usable,
+                lock=f"{page_key}:building:{version.token}",
+            )
+        built_at, page = entry
+        counts = found.get(counts_key)
+        if counts is None:
+            counts = page.counts if built_at == version.counter else thread_counts(post)
+            cache.set(counts_key, counts, settings.BLOG_CACHE_SECONDS)
+        return assemble_discussion(post, page, counts)
 
     def post_parts(self, post, build: Callable[[object], object]):
         """Return what the page shows of the post itself, made by `build(post)` and

@@ -1,37 +1,54 @@
 """Version tokens: what makes cached entries stale, and the keys that hold them.
 
-- a **post version** per post (`blog:post:<pk>`): a random token that changes whenever
-  anything shown on that post's page changes;
-- a **site version** (`blog:site`): changes with any post or comment anywhere, and
-  expires by itself when the next scheduled post goes live;
-- a **site posts version** (`blog:site-posts`): the same without comments (a comment
-  retires its own post's version and the site version, not this one), and expiring in
-  the same way. The parts of a post page that show other posts (the sidebar's recent
-  posts, previous and next, related posts) change with it; only the sidebar's recent
-  comments change with comments elsewhere, and they may lag (`post_page`);
+Every token is derived from counters in the database (`blog.models.SiteVersion`,
+`PostVersion`), which a change adds one to in its own transaction:
+
+- a **post version** per post (`blog:post:<pk>`): its counter, bumped whenever anything
+  shown on that post's page changes, with the comment trees each change touched
+  (`threads`: comment pages before a changed tree stay cached, `post_page`);
+- a **site posts version** (`blog:site-posts`): the site counter (posts, and what posts
+  share: authors, series, hashtags, papers, pages) and the newest post already due, so it
+  changes by itself when a scheduled post goes live. The parts of a post page that show
+  other posts (the sidebar's recent posts, previous and next, related posts) change with
+  it; a comment elsewhere does not (only the sidebar's recent comments, which may lag);
+- a **site version** (`blog:site`): the same and every post's version, so any comment;
 - a slug's post id (`blog:post-slug:<slug>`), so a post page can find its versions
   before it reads anything from the database.
 
-A change never edits cached content: it deletes the token, and the next reader makes a
-new one. Tokens are deleted at once and again after the transaction commits; a reader
-that read the old rows in between may have cached them under the in-between token, which
-the second deletion retires. Readers read tokens before the rows they render, never after.
+The cache keeps a token it read from the database for BLOG_CACHE_VERSION_SECONDS at most
+(and the site's no later than the next scheduled post is due), then reads it again with
+one query. That is the bound on stale pages when the cache loses writes: restored from a
+snapshot, or a lagging replica promoted, it may bring back old tokens with the pages
+stored under them, but those tokens are read again from the database within that many
+seconds, the database gives the new ones, and nothing stored under the old is served.
+
+A change never edits cached content: it bumps the counters and deletes the cached
+tokens, at once and again after the transaction commits; a reader that read the old rows
+in between may have cached them under the old token, which the second deletion retires.
+Readers read tokens before the rows they render, never after.
 """
 
 import time
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import DateTimeField, F, Func, Subquery
+from django.utils import timezone
 
-from blog.models import Post
+from blog.models import SITE_VERSION_ROW, Post, PostVersion, SiteVersion
 
 SITE_KEY = "blog:site"
 SITE_POSTS_KEY = "blog:site-posts"
 SITE_KEYS = (SITE_POSTS_KEY, SITE_KEY)
+
+# A change that may show on every comment page of its post (tree ids start at 1).
+ALL_TREES = 0
+# How many trees a post version tells apart; past this the newest two are merged (their
+# changes counted from the earlier tree), which retires a few more comment pages.
+MAX_THREAD_MARKS = 16
 
 
 def post_key(pk: int) -> str:
@@ -44,82 +61,231 @@ def slug_key(slug: str) -> str:
 
 @dataclass(frozen=True)
 class Version:
-    """A version token and when it was made (Unix time), which is when its content last
-    changed or later: the page's Last-Modified."""
+    """A version token and when its content last changed (Unix time): Last-Modified.
+
+    A post version also has its counter and its `threads` marks, ((tree_id, counter),
+    ...) in tree order: the last change of a comment in that tree or a later one.
+    """
 
     token: str
     modified: float
+    counter: int = 0
+    threads: tuple[tuple[int, int], ...] = ()
+
+    def unchanged_up_to(self, tree_id: int | None, since: int) -> bool:
+        """Return True if no comment in trees up to `tree_id` (None: any tree) changed
+        after counter `since`: a comment page ending in that tree still shows the same."""
+        return all(
+            counter <= since for tree, counter in self.threads if tree_id is None or tree <= tree_id
+        )
 
 
-def _new_version() -> tuple[str, float]:
-    return (uuid.uuid4().hex, time.time())
+def _stamp(moment) -> int:
+    return int(moment.timestamp() * 1_000_000) if moment else 0
 
 
-def _get_or_add(key: str, timeout: Callable[[], float]) -> Version:
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, _new_version(), timeout())
-        # Whoever added first wins; a backend that keeps nothing gets a token per request.
-        value = cache.get(key) or _new_version()
-    return Version(*value)
+def _cached(key: str) -> Version | None:
+    return version_in(cache.get(key))
+
+
+def version_in(entry) -> Version | None:
+    """Return the version in a cached entry, unless it is due to be read again."""
+    if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Version):
+        return entry[1] if time.time() < entry[0] else None
+    return None
+
+
+def _keep(key: str, version: Version, seconds: float) -> None:
+    cache.set(key, (time.time() + seconds, version), max(1, int(seconds) + 1))
+
+
+# Reading the counters
+
+
+def _post_version(row) -> Version:
+    counter, changed_at, threads = row
+    if counter is None:  # no row yet (a post made by a bulk insert): unchanged since
+        return Version("0", 0.0)
+    return Version(
+        f"{counter}.{_stamp(changed_at)}",
+        changed_at.timestamp(),
+        counter,
+        tuple((tree, mark) for tree, mark in threads or ()),
+    )
+
+
+_POST_FIELDS = ("cache_version__counter", "cache_version__changed_at", "cache_version__threads")
+
+
+def _read_published_post(**lookup) -> tuple[int, Version] | None:
+    """Return the id and version of the published post matching `lookup` (one query)."""
+    row = Post.objects.published().filter(**lookup).values_list("pk", *_POST_FIELDS).first()
+    if row is None:
+        return None
+    return row[0], _post_version(row[1:])
 
 
 def post_version(pk: int) -> Version:
-    """Return the post's current version, making one if it has none (no query)."""
-    return _get_or_add(post_key(pk), lambda: settings.BLOG_CACHE_SECONDS)
+    """Return the post's current version: from the cache, else one query."""
+    version = _cached(post_key(pk))
+    if version is None:
+        row = PostVersion.objects.filter(post_id=pk).values_list("counter", "changed_at", "threads")
+        version = _post_version(row.first() or (None, None, None))
+        _keep(post_key(pk), version, settings.BLOG_CACHE_VERSION_SECONDS)
+    return version
+
+
+def post_pk_for_slug(slug: str) -> int | None:
+    """Return the id of the published post with this slug: from the cache, else one query
+    (which reads its version too).
+
+    Never a draft's or a scheduled post's: their addresses get no versions, hence no
+    validators, so a conditional GET (an If-Modified-Since in the future, say) cannot
+    tell a hidden post's slug from an unknown one by a 304.
+    """
+    pk = cache.get(slug_key(slug))
+    if pk is None:
+        found = _read_published_post(slug=slug)
+        if found is None:
+            return None
+        pk, version = found
+        cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS)
+        _keep(post_key(pk), version, settings.BLOG_CACHE_VERSION_SECONDS)
+    return pk
+
+
+def _read_site() -> tuple[Version, Version]:
+    """Read the site posts version and the site version (one query), and cache both
+    until they are due to be read again."""
+    row = _site_values()
+    if row is None:  # the row went (a flushed database): make it
+        SiteVersion.objects.get_or_create(pk=SITE_VERSION_ROW)
+        row = _site_values()
+    counter, changed_at, newest_due, next_due, posts_total, posts_changed = row
+    site_posts = Version(
+        f"{counter}.{_stamp(changed_at)}.{_stamp(newest_due)}",
+        max(changed_at.timestamp(), newest_due.timestamp() if newest_due else 0),
+    )
+    site = Version(
+        f"{site_posts.token}.{posts_total or 0}.{_stamp(posts_changed)}",
+        max(site_posts.modified, posts_changed.timestamp() if posts_changed else 0),
+    )
+    seconds = settings.BLOG_CACHE_VERSION_SECONDS
+    if next_due is not None:  # re-read when it goes live: the newest post due changes
+        seconds = max(0.5, min(seconds, next_due.timestamp() - time.time()))
+    _keep(SITE_POSTS_KEY, site_posts, seconds)
+    _keep(SITE_KEY, site, seconds)
+    return site_posts, site
+
+
+def _site_values():
+    versions = PostVersion.objects.order_by()
+    return (
+        SiteVersion.objects.filter(pk=SITE_VERSION_ROW)
+        .annotate(
+            newest_due=Subquery(
+                Post.objects.published().order_by("-published_at").values("published_at")[:1]
+            ),
+            next_due=Subquery(Post.objects.scheduled().values("published_at")[:1]),
+            posts_total=Subquery(versions.annotate(v=Func("counter", function="SUM")).values("v")),
+            posts_changed=Subquery(
+                versions.annotate(
+                    v=Func("changed_at", function="MAX", output_field=DateTimeField())
+                ).values("v"),
+                output_field=DateTimeField(),
+            ),
+        )
+        .values_list(
+            "counter", "changed_at", "newest_due", "next_due", "posts_total", "posts_changed"
+        )
+        .first()
+    )
 
 
 def site_version() -> Version:
-    """Return the site's current version, making one if it has none.
-
-    A new one lasts at most until the next scheduled post is due (one query to find it).
-    """
-    return _get_or_add(SITE_KEY, _seconds_until_next_scheduled_post)
+    """Return the site's current version: from the cache, else one query."""
+    return _cached(SITE_KEY) or _read_site()[1]
 
 
 def site_posts_version() -> Version:
-    """Return the site posts version, making one if it has none (see site_version)."""
-    return _get_or_add(SITE_POSTS_KEY, _seconds_until_next_scheduled_post)
+    """Return the site posts version: from the cache, else one query."""
+    return _cached(SITE_POSTS_KEY) or _read_site()[0]
 
 
 def site_versions(found: dict) -> tuple[Version, Version | None]:
     """Return the site posts version and the site version from `found` (a
     `cache.get_many` answer holding SITE_KEYS where the cache has them).
 
-    A missing site posts version is made, and so then is the site version, with one
-    query between them (a cold page needs both). A missing site version alone is not
-    made (None): a comment just retired it, and the caller can do without it.
+    A missing site posts version is read, and the site version with it (one query). A
+    missing site version alone is not (None): a comment just retired it, and the caller
+    can do without it.
     """
-    if SITE_POSTS_KEY in found:
-        site = Version(*found[SITE_KEY]) if SITE_KEY in found else None
-        return Version(*found[SITE_POSTS_KEY]), site
-    timeout = _seconds_until_next_scheduled_post()
-    site_posts = _get_or_add(SITE_POSTS_KEY, lambda: timeout)
-    site = (
-        Version(*found[SITE_KEY]) if SITE_KEY in found else _get_or_add(SITE_KEY, lambda: timeout)
-    )
-    return site_posts, site
+    site_posts = version_in(found.get(SITE_POSTS_KEY))
+    if site_posts is None:
+        return _read_site()
+    return site_posts, version_in(found.get(SITE_KEY))
 
 
-def _seconds_until_next_scheduled_post() -> float:
-
-    due = Post.objects.scheduled().values_list("published_at", flat=True).first()
-    if due is None:
-        return settings.BLOG_CACHE_SECONDS
-    return max(1, min(settings.BLOG_CACHE_SECONDS, due.timestamp() - time.time() + 1))
+# Changing them
 
 
 def posts_changed(post_ids: Iterable[int]) -> None:
-    """Retire the versions of these posts and both site versions, now and when the
-    transaction commits (see the module docstring for why twice)."""
-    _retire([post_key(pk) for pk in set(post_ids)] + list(SITE_KEYS))
+    """Bump the site counter and these posts' counters (all their comment pages), and
+    retire their cached versions and both site versions, now and when the transaction
+    commits (see the module docstring for why twice)."""
+    ids = sorted(set(post_ids))
+    now = timezone.now()
+    _bump(SiteVersion, "pk", [SITE_VERSION_ROW], now)
+    _bump_posts(ids, now, ALL_TREES)
+    _retire([post_key(pk) for pk in ids] + list(SITE_KEYS))
 
 
-def comments_changed(post_ids: Iterable[int]) -> None:
-    """Retire the versions of the posts whose comments changed and the site version, not
-    the site posts version: other posts' pages stay cached (only their sidebar lists the
-    comment, `post_page`)."""
-    _retire([post_key(pk) for pk in set(post_ids)] + [SITE_KEY])
+def comments_changed(post_ids: Iterable[int], *, from_tree: int = ALL_TREES) -> None:
+    """Bump the counters of the posts whose comments changed, and retire their cached
+    versions and the site version, not the site posts version: other posts' pages stay
+    cached (only their sidebar lists the comment, `post_page`).
+
+    `from_tree`: the change shows only on comment pages from that comment tree on (a new
+    comment: its own tree, whose replies' counts and placeholders it may change, and
+    every later position, which it shifts). By default every comment page is retired.
+    """
+    ids = sorted(set(post_ids))
+    _bump_posts(ids, timezone.now(), from_tree)
+    _retire([post_key(pk) for pk in ids] + [SITE_KEY])
+
+
+def _bump(model, field: str, keys: list[int], now) -> None:
+    """Add one to the counters of these rows, making those missing (in this transaction:
+    the rows stay locked until it ends, so concurrent changes are counted in turn)."""
+    rows = model.objects.filter(**{f"{field}__in": keys})
+    if rows.update(counter=F("counter") + 1, changed_at=now) < len(keys):
+        missing = set(keys) - set(rows.values_list(field, flat=True))
+        new = [model(**{field: key, "counter": 0, "changed_at": now}) for key in missing]
+        model.objects.bulk_create(new, ignore_conflicts=True)  # made meanwhile: counted next
+        rows.filter(**{f"{field}__in": missing}).update(counter=F("counter") + 1, changed_at=now)
+
+
+def _bump_posts(ids: list[int], now, from_tree: int) -> None:
+    """Bump these posts' counters and mark the tree changed (`marked`)."""
+    if not ids:
+        return
+    _bump(PostVersion, "post_id", ids, now)
+    rows = PostVersion.objects.filter(post_id__in=ids)
+    for pk, counter, threads in rows.values_list("post_id", "counter", "threads"):
+        rows.filter(post_id=pk).update(threads=marked(threads, from_tree, counter))
+
+
+def marked(threads: list, tree_id: int, counter: int) -> list[list[int]]:
+    """Return a post's tree marks after change `counter` in tree `tree_id`.
+
+    Marks at that tree or later are dropped (the new one covers every page they did);
+    past MAX_THREAD_MARKS the newest two merge into one from the earlier tree.
+    """
+    marks = [[tree, mark] for tree, mark in threads if tree < tree_id]
+    marks.append([tree_id, counter])
+    if len(marks) > MAX_THREAD_MARKS:
+        marks[-2:] = [[marks[-2][0], counter]]
+    return marks
 
 
 def _retire(keys: list[str]) -> None:
@@ -135,18 +301,3 @@ def post_saved(post) -> None:
         transaction.on_commit(lambda: cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS))
     else:
         transaction.on_commit(lambda: cache.delete(slug_key(slug)))
-
-
-def post_pk_for_slug(slug: str) -> int | None:
-    """Return the id of the published post with this slug: from the cache, else one query.
-
-    Never a draft's or a scheduled post's: their addresses get no versions, hence no
-    validators, so a conditional GET (an If-Modified-Since in the future, say) cannot
-    tell a hidden post's slug from an unknown one by a 304.
-    """
-    pk = cache.get(slug_key(slug))
-    if pk is None:
-        pk = Post.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
-        if pk is not None:
-            cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS)
-    return pk

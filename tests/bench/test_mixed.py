@@ -33,7 +33,10 @@ def test_the_counter_counts_discussion_builds_per_version_only(db):
 
     from bench.instrument import BUILDS, VERSIONS
 
-    wrapped = counting(lambda key, build: build())
-    for key in ["blog:thread:v1:1:x", "blog:thread:v1:1:x", "blog:thread:v2:1:x", "blog:sidebar"]:
-        wrapped(key, lambda: "html")
+    wrapped = counting(lambda key, build, **kwargs: build())
+    for key, lock in [("1:x", "v1"), ("1:x", "v1"), ("1:x", "v2"), ("blog:sidebar", None)]:
+        if lock:
+            wrapped(f"blog:comment-page:{key}", lambda: "html", lock=f"{key}:building:{lock}")
+        else:
+            wrapped(key, lambda: "html")
     assert (cache.get(BUILDS), cache.get(VERSIONS)) == (3, 2)

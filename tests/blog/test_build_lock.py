@@ -13,8 +13,11 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.utils.safestring import mark_safe
 
-from blog.caching import PostPageCaching, cached
+from blog.caching import ALL_TREES, PostPageCaching, cached
+from blog.caching.versions import Version, _keep, post_key
+from blog.discussion import DiscussionPage, ThreadCounts
 
 READERS = 8
 
@@ -77,8 +80,8 @@ def test_concurrent_readers_of_one_key_build_it_once(cache_backend):
     assert build.runs == 1
 
 
-def test_concurrent_readers_of_a_retired_discussion_build_it_once(cache_backend, rf):
-    """The post page's discussion goes through the same lock, per post version."""
+def test_concurrent_readers_of_a_retired_comment_page_build_it_once(cache_backend, rf):
+    """The post page's comment pages go through the same lock, per post version."""
 
     class Post:
         pk = 1
@@ -86,14 +89,25 @@ def test_concurrent_readers_of_a_retired_discussion_build_it_once(cache_backend,
         def get_absolute_url(self):
             return "/2026/11/hot/"
 
+        def comments_page_url(self, number):
+            return self.get_absolute_url()
+
+    def version(counter: int) -> Version:  # as read from the database, before the readers
+        return Version(f"v{counter}", 0.0, counter, ((ALL_TREES, counter),))
+
     builds = SlowBuild(0.2)
+
+    def page(post, number, origin) -> DiscussionPage:
+        return DiscussionPage(number, mark_safe(builds()), [], None, ThreadCounts(1, 1))
+
     caching = PostPageCaching(rf.post("/"), "hot")  # not revalidatable: reads no versions
 
     def read():
-        return caching.discussion(Post(), 1, lambda post, number, origin: builds())
+        return caching.discussion(Post(), 1, page).html
 
+    _keep(post_key(1), version(1), 60)
     first = at_once(READERS, read)
-    cache.delete("blog:post:1")  # a comment retires the post version
+    _keep(post_key(1), version(2), 60)  # a comment changed the post's comment pages
     second = at_once(READERS, read)
     assert builds.runs == 2
     assert len(set(first)) == 1 and len(set(second)) == 1 and first[0] != second[0]

@@ -166,7 +166,7 @@ def test_the_script_is_told_where_the_new_comment_is(seed_post):
     )
 
     comment = Comment.objects.get(body="Sent by script.")
-    assert response.json() == {"location": f"{seed_post.get_absolute_url()}#comment-{comment.pk}"}
+    assert response.json() == {"location": f"/comments/{comment.pk}/#comment-{comment.pk}"}
 
 
 # A held comment, shown to its writer alone

@@ -359,9 +359,35 @@ def test_new_comment_redirects_to_the_page_that_shows_it(client, post, per_page,
     )
 
     comment = Comment.objects.get(body="Late to the party.")
-    assert response["Location"] == f"{post.comments_page_url(2)}#comment-{comment.pk}"
-    soup = page(client, response["Location"].split("#")[0])
+    assert response["Location"] == f"/comments/{comment.pk}/#comment-{comment.pk}"
+    landing = client.get(response["Location"])
+    assert landing["Location"] == f"{post.comments_page_url(2)}#comment-{comment.pk}"
+    soup = page(client, landing["Location"].split("#")[0])
     assert f"comment-{comment.pk}" in shown_ids(soup)
+
+
+def test_replies_posted_before_the_redirect_is_followed_still_land_on_the_comment(
+    client, post, per_page, settings
+):
+    """Was: the redirect named the page the comment was on when it was stored, so replies
+    posted in between (earlier in tree order) could push it to a page the reader never
+    reached. The redirect names the comment's stable address, which finds its page then."""
+    settings.COMMENTS_FLOOD_SECONDS = settings.COMMENTS_RATE_LIMIT = 0
+    first, second = CommentFactory(post=post), CommentFactory(post=post)
+    response = client.post(
+        reverse("comments:post", kwargs={"post_pk": post.pk}),
+        {"name": "", "email": "", "body": "My answer.", "website": "", "parent": second.pk},
+    )
+    mine = Comment.objects.get(body="My answer.")
+    assert client.get(f"/comments/{mine.pk}/")["Location"].startswith(post.get_absolute_url())
+
+    for _ in range(per_page):  # others answer the first comment meanwhile: mine moves on
+        comment_create(post=post, parent=first, body="Meanwhile.")
+
+    landing = client.get(response["Location"], follow=True)
+    target = landing.redirect_chain[-1][0] if landing.redirect_chain else response["Location"]
+    assert target == f"{post.comments_page_url(2)}#comment-{mine.pk}"
+    assert f"comment-{mine.pk}" in shown_ids(BeautifulSoup(landing.content, "html.parser"))
 
 
 def test_reply_counts_stay_whole_thread_counts_across_pages(client, post, per_page):

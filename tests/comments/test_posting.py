@@ -27,7 +27,9 @@ def test_comment_is_published_and_redirects_to_its_permalink(client, seed_post):
 
     comment = Comment.objects.get(body="Thank you for this.")
     assert response.status_code == 302
-    assert response["Location"] == f"{seed_post.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"] == f"/comments/{comment.pk}/#comment-{comment.pk}"
+    landing = client.get(response["Location"])
+    assert landing["Location"] == f"{seed_post.get_absolute_url()}#comment-{comment.pk}"
     assert comment.status == Comment.Status.PUBLISHED
     assert comment.author_name == "Emma"
     assert comment.parent is None
