@@ -20,7 +20,7 @@ from blog.discussion import ThreadCounts, thread_counts
 from comments.models import Comment
 from comments.services import comment_create, comments_set_status
 from comments.thread import build_thread, published_count, thread_comments
-from config.settings import cache_from_url
+from config.env import cache_from_url
 from tests.factories import CommentFactory, PostFactory
 from tests.html import text_of
 from tests.redis_server import snapshot_redis_server  # noqa: F401  (a fixture)
@@ -146,8 +146,9 @@ def urls_of(post, count: int) -> list[str]:
 
 
 def thread_reads(captured) -> list[str]:
-    """The queries that read a thread's comments (ordered by tree), not counts."""
-    return [q["sql"] for q in captured if '"comments_comment"."lft" ASC' in q["sql"]]
+    """The queries that read a page of a thread's comments (comments.thread's one
+    statement), not counts."""
+    return [q["sql"] for q in captured if "WITH threads AS" in q["sql"]]
 
 
 def test_a_comment_on_the_last_page_leaves_the_earlier_pages_cached(
@@ -157,7 +158,8 @@ def test_a_comment_on_the_last_page_leaves_the_earlier_pages_cached(
     other = PostFactory()
     without_cookies = Client()
     without_cookies.get(other.get_absolute_url())  # stored whole
-    client.cookies["theme"] = "dark"  # built per request around the cached comment pages
+    # A personal cookie: the page is built per request around the cached comment pages.
+    client.cookies["sessionid"] = "signed-out"
     for url in urls_of(post, 3):
         client.get(url)
     pages_built.clear()
