@@ -14,7 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from blog import views as blog_views
 from blog.caching.versions import MAX_THREAD_MARKS, marked, post_version
 from blog.discussion import ThreadCounts, thread_counts
 from comments.models import Comment
@@ -41,20 +40,6 @@ def comments_text(response) -> str:
 def sidebar_text(response) -> str:
     soup = BeautifulSoup(response.content, "html.parser")
     return text_of(soup.select_one("aside.site-sidebar"))
-
-
-@pytest.fixture
-def pages_built(monkeypatch):
-    """Record (post id, number) of every comment page built, not taken from the cache."""
-    built = []
-    real = blog_views.build_discussion_page
-
-    def spy(post, number, origin):
-        built.append((post.pk, number))
-        return real(post, number, origin)
-
-    monkeypatch.setattr(blog_views, "build_discussion_page", spy)
-    return built
 
 
 # A cache restored from a snapshot
@@ -97,7 +82,7 @@ def test_a_cache_restored_from_a_snapshot_serves_no_stale_page_past_the_bound(
 
 
 def test_tokens_read_again_from_the_database_find_the_pages_stored_under_them(
-    client, settings, pages_built
+    client, settings, discussions_built
 ):
     settings.BLOG_CACHE_VERSION_SECONDS = 30
     post = PostFactory()
@@ -112,7 +97,7 @@ def test_tokens_read_again_from_the_database_find_the_pages_stored_under_them(
     assert len(read) == 2  # the site's versions and the post's: the same tokens as before
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
-    assert pages_built == [(post.pk, 1)]
+    assert discussions_built == [(post.pk, 1)]
 
 
 def test_a_post_version_is_counted_in_the_database(client):
@@ -152,7 +137,7 @@ def thread_reads(captured) -> list[str]:
 
 
 def test_a_comment_on_the_last_page_leaves_the_earlier_pages_cached(
-    client, three_pages, pages_built
+    client, three_pages, discussions_built
 ):
     post, _ = three_pages
     other = PostFactory()
@@ -162,7 +147,7 @@ def test_a_comment_on_the_last_page_leaves_the_earlier_pages_cached(
     client.cookies["sessionid"] = "signed-out"
     for url in urls_of(post, 3):
         client.get(url)
-    pages_built.clear()
+    discussions_built.clear()
 
     comment_create(post=post, body="Lands on page 3.")
     seen = {}
@@ -171,7 +156,7 @@ def test_a_comment_on_the_last_page_leaves_the_earlier_pages_cached(
         seen[number] = (comments_text(response), thread_reads(captured))
     _, elsewhere = queries(without_cookies, other.get_absolute_url())
 
-    assert pages_built == [(post.pk, 3)]
+    assert discussions_built == [(post.pk, 3)]
     assert [bool(seen[n][1]) for n in (1, 2, 3)] == [False, False, True]
     assert all("13 comments" in seen[n][0] for n in (1, 2, 3))  # the count, spliced in
     assert "Lands on page 3." in seen[3][0]
@@ -179,41 +164,41 @@ def test_a_comment_on_the_last_page_leaves_the_earlier_pages_cached(
 
 
 def test_a_new_page_shows_in_every_pages_links_without_rebuilding_them(
-    client, three_pages, pages_built
+    client, three_pages, discussions_built
 ):
     post, _ = three_pages
     for url in urls_of(post, 3):
         client.get(url)
     for n in range(4):
         comment_create(post=post, body=f"Filling page 3, then 4 ({n}).")
-    pages_built.clear()
+    discussions_built.clear()
 
     first = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
 
     links = [a.get_text() for a in first.select("nav.comment-pagination li a")]
     assert links == ["Page 1", "Page 2", "Page 3", "Page 4"]
     assert "Page 1 of 4" in text_of(first.select_one(".comment-page-status"))
-    assert pages_built == []
+    assert discussions_built == []
     assert client.get(post.comments_page_url(4)).status_code == 200
 
 
 def test_a_reply_early_in_the_thread_retires_its_page_and_those_after_it(
-    client, three_pages, pages_built
+    client, three_pages, discussions_built
 ):
     post, first = three_pages
     for url in urls_of(post, 3):
         client.get(url)
-    pages_built.clear()
+    discussions_built.clear()
 
     comment_create(post=post, parent=first[6], body="A reply on page 2.")
     for url in urls_of(post, 3):
         client.get(url)
 
-    assert pages_built == [(post.pk, 2), (post.pk, 3)]
+    assert discussions_built == [(post.pk, 2), (post.pk, 3)]
 
 
 def test_a_reply_shows_its_count_on_the_page_of_the_comment_it_answers(
-    client, three_pages, pages_built
+    client, three_pages, discussions_built
 ):
     """A reply landing on a later page changes the reply count its parent shows."""
     post, first = three_pages
@@ -221,27 +206,27 @@ def test_a_reply_shows_its_count_on_the_page_of_the_comment_it_answers(
         CommentFactory(post=post, parent=first[3])
     for url in urls_of(post, 3):
         client.get(url)
-    pages_built.clear()
+    discussions_built.clear()
 
     comment_create(post=post, parent=first[3], body="Another reply.")  # lands on page 2
     page_one = BeautifulSoup(client.get(post.get_absolute_url()).content, "html.parser")
 
     summary = page_one.select_one(f"#comment-{first[3].pk} > details.replies > summary")
     assert text_of(summary) == "4 replies"
-    assert (post.pk, 1) in pages_built
+    assert (post.pk, 1) in discussions_built
 
 
-def test_moderation_retires_every_page(client, three_pages, pages_built):
+def test_moderation_retires_every_page(client, three_pages, discussions_built):
     post, first = three_pages
     for url in urls_of(post, 3):
         client.get(url)
-    pages_built.clear()
+    discussions_built.clear()
 
     comments_set_status(Comment.objects.filter(pk=first[-1].pk), Comment.Status.SPAM)
     for url in urls_of(post, 3):
         client.get(url)
 
-    assert pages_built == [(post.pk, 1), (post.pk, 2), (post.pk, 3)]
+    assert discussions_built == [(post.pk, 1), (post.pk, 2), (post.pk, 3)]
 
 
 def test_marks_keep_the_earliest_tree_and_stay_few():

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
-from blog import views as blog_views
 from blog.caching.versions import post_key
 from blog.importers import decode_document, parse_post_document
 from blog.importers.writer import import_post
@@ -68,20 +67,6 @@ def full_post(**kwargs):
     AbstractSectionFactory(paper=paper, position=0)
     CitationFactory(post=post, paper=paper)
     return post
-
-
-@pytest.fixture
-def discussions_built(monkeypatch):
-    """Record the post of every discussion built (i.e. not served from the cache)."""
-    built = []
-    real = blog_views.build_discussion_page
-
-    def spy(post, number, origin):
-        built.append((post.pk, number))
-        return real(post, number, origin)
-
-    monkeypatch.setattr(blog_views, "build_discussion_page", spy)
-    return built
 
 
 # Queries: the same at any thread size, cold and warm
