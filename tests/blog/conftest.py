@@ -1,4 +1,8 @@
+import os
+import uuid
+
 import pytest
+from django.core.cache import cache
 
 from blog import views as blog_views
 
@@ -15,3 +19,26 @@ def discussions_built(monkeypatch):
 
     monkeypatch.setattr(blog_views, "build_discussion_page", spy)
     return built
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Point the cache at the Redis in TEST_REDIS_URL, under a prefix of this test's own.
+
+    Never cleared (it may be shared); every entry expires within two minutes.
+    """
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to test on Redis")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.BLOG_CACHE_SECONDS = 120
+    try:
+        cache.get("reachable?")
+    except Exception as error:  # any client error: there is no Redis to test against
+        pytest.skip(f"Redis at {url} is not reachable: {error}")

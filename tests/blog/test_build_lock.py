@@ -6,7 +6,6 @@ TEST_REDIS_URL is set (`cache_backend`). The builds are plain functions, so no t
 needs the test database.
 """
 
-import os
 import threading
 import time
 import uuid
@@ -23,19 +22,9 @@ READERS = 8
 
 
 @pytest.fixture(params=["locmem", "redis"])
-def cache_backend(request, settings):
+def cache_backend(request):
     if request.param == "redis":
-        url = os.environ.get("TEST_REDIS_URL")
-        if not url:
-            pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/7) to test on Redis")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            }
-        }
-        settings.BLOG_CACHE_SECONDS = 120
+        request.getfixturevalue("redis_cache")  # tests/blog/conftest.py
     return request.param
 
 

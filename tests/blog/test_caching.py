@@ -6,9 +6,7 @@ discussion and the sidebar are all cached; a cold one (just after a flush) has n
 """
 
 import datetime
-import os
 import re
-import uuid
 
 import feedparser
 import pytest
@@ -890,29 +888,6 @@ def test_a_paper_page_follows_edits_of_the_paper(client, seed_post):
 
 
 # The same rules on Redis, the production cache
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """Point the cache at the Redis in TEST_REDIS_URL, under a prefix of this test's own.
-
-    Never cleared (it may be shared); every entry expires within two minutes.
-    """
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to test on Redis")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    settings.BLOG_CACHE_SECONDS = 120
-    try:
-        cache.get("reachable?")
-    except Exception as error:  # any client error: there is no Redis to test against
-        pytest.skip(f"Redis at {url} is not reachable: {error}")
 
 
 def test_caching_rules_hold_on_redis(redis_cache, client, discussions_built):
