@@ -11,12 +11,11 @@ when the parts are built.
 
 from dataclasses import dataclass
 
-from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Post
-from blog.querysets import detail_prefetches
+from blog.querysets import read_detail
 from blog.social_cards import CardImage, post_card_image
 from blog.structured_data import RawJson, blog_posting_json_ld, post_description
 from comments.forms import CommentForm
@@ -47,10 +46,11 @@ class PostParts:
 
 
 def build_post_parts(post: Post, *, empty_form: bool = True) -> PostParts:
-    """Render the post's parts (three queries: its hashtags, its citations with papers,
+    """Render the post's parts (one query: its hashtags, its citations with papers and
     their abstracts, unless `post` came from `for_detail()`); without the empty comment
     form for a page that shows a form sent back with its errors."""
-    prefetch_related_objects([post], *detail_prefetches(Post))
+    if "citations" not in getattr(post, "_prefetched_objects_cache", {}):
+        read_detail(post)
     article = render_to_string(
         "blog/includes/post_article.html", {"post": post, "comment_count_link": _COUNT}
     )

@@ -1,9 +1,56 @@
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject
 from django.utils import timezone
 
 from comments.models import Comment
+
+
+class JSONList(Func):
+    """A JSON array of an expression's values over every row of its query (SQLite's
+    json_group_array, PostgreSQL's jsonb_agg), in no stated order; `distinct` drops
+    repeats. An aggregate the ORM does not group by: the only value of a subquery.
+    None (PostgreSQL, no rows) or a list."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def __init__(self, expression, *, distinct: bool = False):
+        super().__init__(expression)
+        self.distinct = distinct
+
+    def as_sql(self, compiler, connection, **extra_context):
+        template = f"%(function)s({'DISTINCT ' if self.distinct else ''}%(expressions)s)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+class JSONFields(JSONObject):
+    """Django's JSONObject without its SQLite probe: the first use on each connection
+    asks SQLite whether it has JSON functions (a query, which query counts would see
+    or not by test order); SQLite has had them built in since 3.38 (2022)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return Func.as_sql(self, compiler, connection, **extra_context)
+
+
+def json_list(queryset, expression, *, distinct: bool = False) -> Subquery:
+    """`expression` over the rows of `queryset` as one JSON array (`JSONList`)."""
+    values = queryset.order_by().values(json=JSONList(expression, distinct=distinct))
+    return Subquery(values, output_field=JSONField())
 
 
 class PostQuerySet(models.QuerySet):
@@ -121,6 +168,29 @@ class PostQuerySet(models.QuerySet):
             "related": sharing[:related],
         }
 
+    def for_sidebar(self, *, posts: int, comments: int):
+        """The sidebar's three parts in one query: the newest `posts` published posts
+        (title, slug, date), each with the same two lists, in no order: `recent_comments`,
+        the newest `comments` visible comments as JSON objects (id, post_id, post_title,
+        author_name, author_email, ip_address, body, created_at), and `years`, the local
+        years with published posts. No published post, no row: nor any visible comment.
+        """
+        newest = Comment.objects.visible().order_by(F("created_at").desc(nulls_last=True), "-pk")
+        recent = Comment.objects.filter(pk__in=newest.values("pk")[:comments])
+        fields = ("id", "post_id", "author_name", "author_email", "ip_address", "body")
+        comment = JSONFields(
+            **{name: F(name) for name in fields},
+            post_title=F("post__title"),
+            created_at=F("created_at"),
+        )
+        years = json_list(self.published(), ExtractYear("published_at"), distinct=True)
+        return (
+            self.published()
+            .only("title", "slug", "published_at")
+            .annotate(recent_comments=json_list(recent, comment), years=years)
+            .order_by("-published_at", "-pk")[:posts]
+        )
+
     def for_detail(self):
         """Everything the post page shows except the thread, in a constant number of queries."""
         return self.for_page().prefetch_related(*detail_prefetches(self.model))
@@ -145,7 +215,8 @@ def _shared_with(post):
 
 def detail_prefetches(post_model) -> list[Prefetch]:
     """What the post page shows of a post beyond its row (three queries): its hashtags,
-    its citations with their papers, and the papers' abstracts."""
+    its citations with their papers, and the papers' abstracts. `read_detail` reads the
+    same for one post in one query."""
     # The models are reached through the relations: blog.models imports this module.
     Citation = post_model.citations.rel.related_model
     return [
@@ -157,6 +228,91 @@ def detail_prefetches(post_model) -> list[Prefetch]:
             ),
         ),
     ]
+
+
+def read_detail(post) -> None:
+    """Read what `detail_prefetches` reads for one post in one query, and give it to the
+    post as if prefetched: `hashtag_list()`, `paper_list()` and each paper's
+    `abstract_sections.all()` then run no query.
+
+    A row per citation (the post's row alone if it cites nothing) with its paper, the
+    paper's abstract sections as a JSON list, and the post's hashtags as another.
+    """
+    Citation = type(post).citations.rel.related_model
+    Paper = Citation.paper.field.related_model
+    PostHashtag = type(post).post_hashtags.rel.related_model
+    Section = Paper.abstract_sections.rel.related_model
+    paper_fields = [field.attname for field in Paper._meta.concrete_fields]
+    links = PostHashtag.objects.filter(post=OuterRef("pk"))
+    sections = Section.objects.filter(paper=OuterRef("citations__paper"))
+    rows = (
+        type(post)
+        .objects.filter(pk=post.pk)
+        .annotate(
+            hashtag_rows=json_list(
+                links,
+                JSONFields(
+                    id=F("id"),
+                    position=F("position"),
+                    name=F("hashtag__name"),
+                    slug=F("hashtag__slug"),
+                    hashtag_id=F("hashtag_id"),
+                ),
+            ),
+            section_rows=json_list(
+                sections,
+                JSONFields(id=F("id"), position=F("position"), label=F("label"), text=F("text")),
+            ),
+        )
+        .order_by("citations__position", "citations__pk")
+        .values_list(
+            "hashtag_rows",
+            "section_rows",
+            "citations__pk",
+            "citations__position",
+            *(f"citations__paper__{name}" for name in paper_fields),
+        )
+    )
+    rows = list(rows)
+    _prefetched(post, "post_hashtags", _hashtag_links(post, rows[0][0] if rows else None))
+    citations = []
+    for _, section_rows, pk, position, *paper_values in rows:
+        if pk is None:  # the post cites nothing
+            continue
+        paper = Paper.from_db(post._state.db, paper_fields, paper_values)
+        found = sorted(section_rows or [], key=lambda row: (row["position"], row["id"]))
+        abstract = [_loaded(Section(paper=paper, **row), post) for row in found]
+        _prefetched(paper, "abstract_sections", abstract)
+        citations.append(_loaded(Citation(pk=pk, position=position, post=post, paper=paper), post))
+    _prefetched(post, "citations", citations)
+
+
+def _hashtag_links(post, rows: list[dict] | None) -> list:
+    """The post's hashtag links, in the order the post writes them, from their JSON."""
+    PostHashtag = type(post).post_hashtags.rel.related_model
+    Hashtag = PostHashtag.hashtag.field.related_model
+    links = []
+    for row in sorted(rows or [], key=lambda row: (row["position"], row["id"])):
+        tag = _loaded(Hashtag(pk=row["hashtag_id"], name=row["name"], slug=row["slug"]), post)
+        link = PostHashtag(pk=row["id"], position=row["position"], post=post, hashtag=tag)
+        links.append(_loaded(link, post))
+    return links
+
+
+def _loaded(instance, post):
+    """Mark an instance made from read values as read from the post's database."""
+    instance._state.adding, instance._state.db = False, post._state.db
+    return instance
+
+
+def _prefetched(instance, relation: str, objects: list) -> None:
+    """Hold `objects` as the instance's prefetched `relation`, as prefetch_related_objects
+    leaves them (`relation.all()` then answers from them)."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[relation] = queryset
 
 
 def _hashtags_in_order(post_model) -> Prefetch:

@@ -21,11 +21,10 @@ from blog.caching.versions import (
     SITE_KEYS,
     Version,
     post_key,
-    post_pk_for_slug,
     post_version,
     site_posts_version,
-    site_versions,
     slug_key,
+    slug_versions,
     version_in,
 )
 from blog.compression import encoded_variants, use_variant, variant_response
@@ -59,12 +58,11 @@ class PostPageCaching:
             return
         # Two cache round trips: the slug's post id with the site versions, then the post
         # version with the stored page (whose key needs only the site posts version).
-        slug_entry = slug_key(slug)
-        found = cache.get_many([slug_entry, *SITE_KEYS])
-        self.pk = found.get(slug_entry) or post_pk_for_slug(slug)
+        # Whatever the first lacks is read in one query (`slug_versions`).
+        found = cache.get_many([slug_key(slug), *SITE_KEYS])
+        self.pk, site_posts, self.site = slug_versions(slug, found)
         if self.pk is None:
             return
-        site_posts, self.site = site_versions(found)
         post_entry, page_key = post_key(self.pk), self._page_key(site_posts)
         # A revalidation is most likely answered 304: don't fetch the page for it.
         conditional = "HTTP_IF_NONE_MATCH" in request.META or (

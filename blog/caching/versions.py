@@ -149,9 +149,13 @@ def post_pk_for_slug(slug: str) -> int | None:
         if found is None:
             return None
         pk, version = found
-        cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS)
-        _keep(post_key(pk), version, settings.BLOG_CACHE_VERSION_SECONDS)
+        _remember_slug(slug, pk, version)
     return pk
+
+
+def _remember_slug(slug: str, pk: int, version: Version) -> None:
+    cache.set(slug_key(slug), pk, settings.BLOG_CACHE_SECONDS)
+    _keep(post_key(pk), version, settings.BLOG_CACHE_VERSION_SECONDS)
 
 
 def _read_site() -> tuple[Version, Version]:
@@ -161,7 +165,14 @@ def _read_site() -> tuple[Version, Version]:
     if row is None:  # the row went (a flushed database): make it
         SiteVersion.objects.get_or_create(pk=SITE_VERSION_ROW)
         row = _site_values()
-    counter, changed_at, newest_due, next_due, posts_total, posts_changed = row
+    return _keep_site(*row)
+
+
+def _keep_site(
+    counter, changed_at, newest_due, next_due, posts_total, posts_changed
+) -> tuple[Version, Version]:
+    """Make the site posts version and the site version from the site row's values, and
+    cache both until they are due to be read again."""
     site_posts = Version(
         f"{counter}.{_stamp(changed_at)}.{_stamp(newest_due)}",
         max(changed_at.timestamp(), newest_due.timestamp() if newest_due else 0),
@@ -178,28 +189,76 @@ def _read_site() -> tuple[Version, Version]:
     return site_posts, site
 
 
-def _site_values():
+_SITE_FIELDS = ("newest_due", "next_due", "posts_total", "posts_changed")
+
+
+def _site_subqueries() -> dict:
+    """What the site versions read beside the site row's counter, as subqueries."""
     versions = PostVersion.objects.order_by()
+    return {
+        "newest_due": Subquery(
+            Post.objects.published().order_by("-published_at").values("published_at")[:1]
+        ),
+        "next_due": Subquery(Post.objects.scheduled().values("published_at")[:1]),
+        "posts_total": Subquery(versions.annotate(v=Func("counter", function="SUM")).values("v")),
+        "posts_changed": Subquery(
+            versions.annotate(
+                v=Func("changed_at", function="MAX", output_field=DateTimeField())
+            ).values("v"),
+            output_field=DateTimeField(),
+        ),
+    }
+
+
+def _site_values():
     return (
         SiteVersion.objects.filter(pk=SITE_VERSION_ROW)
-        .annotate(
-            newest_due=Subquery(
-                Post.objects.published().order_by("-published_at").values("published_at")[:1]
-            ),
-            next_due=Subquery(Post.objects.scheduled().values("published_at")[:1]),
-            posts_total=Subquery(versions.annotate(v=Func("counter", function="SUM")).values("v")),
-            posts_changed=Subquery(
-                versions.annotate(
-                    v=Func("changed_at", function="MAX", output_field=DateTimeField())
-                ).values("v"),
-                output_field=DateTimeField(),
-            ),
-        )
-        .values_list(
-            "counter", "changed_at", "newest_due", "next_due", "posts_total", "posts_changed"
-        )
+        .annotate(**_site_subqueries())
+        .values_list("counter", "changed_at", *_SITE_FIELDS)
         .first()
     )
+
+
+def _read_slug_and_site(slug: str) -> tuple[int, Version, Version] | None:
+    """Return the id of the published post with this slug and the site versions, reading
+    them with the post's version in one query (all of them cached), or None if there is
+    no such post."""
+    site_row = SiteVersion.objects.filter(pk=SITE_VERSION_ROW)
+    row = (
+        Post.objects.published()
+        .filter(slug=slug)
+        .annotate(
+            site_counter=Subquery(site_row.values("counter")),
+            site_changed_at=Subquery(site_row.values("changed_at")),
+            **_site_subqueries(),
+        )
+        .values_list("pk", *_POST_FIELDS, "site_counter", "site_changed_at", *_SITE_FIELDS)
+        .first()
+    )
+    if row is None:
+        return None
+    pk, version = row[0], _post_version(row[1:4])
+    _remember_slug(slug, pk, version)
+    if row[4] is None:  # no site row (a flushed database): made and read on its own
+        return pk, *_read_site()
+    return pk, *_keep_site(*row[4:])
+
+
+def slug_versions(slug: str, found: dict) -> tuple[int | None, Version | None, Version | None]:
+    """Return the id of the published post with this slug, the site posts version and
+    the site version (None: see `site_versions`), from `found` (a `cache.get_many`
+    answer holding the slug's key and SITE_KEYS where the cache has them).
+
+    What the cache lacks is read in one query at most: the slug's post with its version
+    and the site versions together when both are missing. No post: (None, None, None).
+    """
+    pk = found.get(slug_key(slug))
+    if pk is None and version_in(found.get(SITE_POSTS_KEY)) is None:
+        return _read_slug_and_site(slug) or (None, None, None)
+    pk = pk or post_pk_for_slug(slug)
+    if pk is None:
+        return None, None, None
+    return pk, *site_versions(found)
 
 
 def site_version() -> Version:

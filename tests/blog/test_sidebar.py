@@ -169,6 +169,6 @@ def test_sidebar_query_count_does_not_grow(client, author):
         CommentFactory.create_batch(3, post=other, created_at=ago(minutes=n))
     many = queries()
 
-    # Cold: recent posts, recent comments, archive years, and the next scheduled post (how
-    # long the site version may last). Warm: none, the whole sidebar comes from the cache.
-    assert few == many == (4, 0)
+    # Cold: the sidebar's three parts in one query, and the site version (with the next
+    # scheduled post: how long it may last). Warm: none, the whole sidebar is cached.
+    assert few == many == (2, 0)
