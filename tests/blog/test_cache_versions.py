@@ -14,7 +14,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from blog.caching.versions import MAX_THREAD_MARKS, marked, post_version
+from blog.caching.versions import (
+    MAX_THREAD_MARKS,
+    SITE_KEYS,
+    marked,
+    post_version,
+    site_versions,
+    slug_key,
+    slug_versions,
+)
 from blog.discussion import ThreadCounts, thread_counts
 from comments.models import Comment
 from comments.services import comment_create, comments_set_status
@@ -262,3 +270,40 @@ def test_the_counts_query_agrees_with_the_built_thread():
 
     assert thread_counts(post) == counts
     assert 0 < counts.comments < counts.shown < 80  # some hidden, some placeholders
+
+
+# The versions a post page reads first
+
+
+@pytest.mark.parametrize(
+    "cached", [(), ("slug",), ("site",), ("slug", "site")], ids=["none", "slug", "site", "both"]
+)
+def test_a_post_pages_versions_cost_one_query_whatever_the_cache_lacks(cached):
+    post = PostFactory()
+    expected = (post.pk, *site_versions({}))  # read from the database
+    cache.clear()
+    if "slug" in cached:
+        cache.set(slug_key(post.slug), post.pk)
+    if "site" in cached:
+        site_versions({})  # read again, and cached
+
+    found = cache.get_many([slug_key(post.slug), *SITE_KEYS])
+    with CaptureQueriesContext(connection) as read_now:
+        read = slug_versions(post.slug, found)
+    with CaptureQueriesContext(connection) as read_again:
+        again = slug_versions(post.slug, cache.get_many([slug_key(post.slug), *SITE_KEYS]))
+        version = post_version(post.pk)
+
+    assert read == again == expected
+    assert len(read_now) == (0 if cached == ("slug", "site") else 1)
+    # What was read is cached; the post version comes with the slug's query only.
+    assert len(read_again) == (1 if "slug" in cached else 0)
+    assert version.counter == post.cache_version.counter
+
+
+def test_an_unknown_or_hidden_slug_has_no_versions():
+    draft = PostFactory(status="draft")
+    cache.clear()
+
+    assert slug_versions("no-such-post", {}) == (None, None, None)
+    assert slug_versions(draft.slug, {}) == (None, None, None)
