@@ -12,23 +12,29 @@ Every compressible response says `Vary: Accept-Encoding`, so no shared cache han
 compressed copy to a client that cannot read it. Static files are WhiteNoise's: it
 serves its own precompressed copies.
 
-The stored copies' levels (`compress(strong=True)`) were chosen by measuring, on
-2026-11-30, the benchmark's post page (`python -m bench`: the seed post with generated
-comments) with 1,000 comments all on one page (1.77 MB of HTML) and at 200 a page
-(382 KB): CPU ms (time.process_time, best of 3, load average 5.4 on 2 cores) and size as
-a fraction of the page. Stored copies are made on the request that builds the page, so
+The levels were chosen by measuring, on 2026-11-30, the benchmark's post page
+(`python -m bench`: the seed post with generated comments) with 1,000 comments all on one
+page (1.77 MB of HTML) and at 200 a page (382 KB): CPU ms (time.process_time, best of 3,
+load average 5 to 9 on 2 cores) and size as a fraction of the page.
+
+Stored copies (`compress(strong=True)`) are made on the request that builds the page, so
 their cost is that reader's wait: brotli 9 and gzip 9, the levels before, took 98 ms of
 a cold 1,000-comment page, for copies 7-13 % smaller than brotli 5's and 1-2 % smaller
-than gzip 6's. So a time budget by size: the stronger levels up to STRONG_MAX_SIZE
-(under 10 ms at 382 KB), the cheaper ones above it (35 ms at 1.77 MB):
+than gzip 6's. Per-request copies (a page built for a reader with cookies) cost every
+such request: brotli 4 took 11.5 ms of a 1.77 MB page, brotli 3 half that for 10 %
+more bytes. So a time budget by size: the stronger levels up to STRONG_MAX_SIZE (under
+10 ms for both stored copies at 382 KB, 2 ms per request), the cheaper ones above it
+(35 ms stored, 6 ms per request at 1.77 MB):
 
 | level | 1.77 MB page | 382 KB page |
 | --- | --- | --- |
-| brotli 4 (per request) | 12.0 ms, 0.060 | 2.2 ms, 0.081 |
+| brotli 3 (per request, large) | 5.8 ms, 0.066 | 1.2 ms, 0.086 |
+| brotli 4 (per request, up to 512 KB) | 11.5 ms, 0.060 | 1.9 ms, 0.081 |
 | brotli 5 (stored, large) | 20.9 ms, 0.053 | 3.9 ms, 0.072 |
 | brotli 6 (stored, up to 512 KB) | 26.6 ms, 0.051 | 4.6 ms, 0.069 |
 | brotli 9 (stored, before) | 77.3 ms, 0.046 | 30.8 ms, 0.067 |
-| gzip 6 (per request; stored, large) | 13.9 ms, 0.066 | 3.5 ms, 0.088 |
+| gzip 5 (per request, large) | 10.4 ms, 0.071 | 2.5 ms, 0.092 |
+| gzip 6 (per request up to 512 KB; stored, large) | 13.9 ms, 0.066 | 3.5 ms, 0.088 |
 | gzip 9 (stored up to 512 KB; before, all) | 20.3 ms, 0.065 | 5.0 ms, 0.087 |
 """
 
@@ -50,9 +56,11 @@ COMPRESSIBLE_TYPES = (
 MIN_SIZE = 200  # smaller bodies grow when compressed
 # Preferred first: brotli is some 15-20 % smaller than gzip on these pages.
 ENCODINGS = ("br", "gzip")
-# Stored copies (`strong`): brotli 6 and gzip 9 up to this size, brotli 5 and gzip 6 above
+# (brotli quality, gzip level) for pages up to STRONG_MAX_SIZE, then for larger ones
 # (measured in the module docstring).
 STRONG_MAX_SIZE = 512 * 1024
+STORED_LEVELS = ((6, 9), (5, 6))
+PER_REQUEST_LEVELS = ((4, 6), (3, 5))
 _ACCEPTED = re.compile(r"(?:^|,)\s*([a-z*]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?")
 
 
@@ -74,10 +82,11 @@ def chosen_encoding(request) -> str | None:
 def compress(content: bytes, encoding: str, *, strong: bool = False) -> bytes:
     """Compress content; `strong` for copies made once and served many times (levels
     measured in the module docstring)."""
-    large = len(content) > STRONG_MAX_SIZE
+    levels = STORED_LEVELS if strong else PER_REQUEST_LEVELS
+    quality, level = levels[len(content) > STRONG_MAX_SIZE]
     if encoding == "br":
-        return brotli.compress(content, quality=(5 if large else 6) if strong else 4)
-    return gzip.compress(content, compresslevel=9 if strong and not large else 6, mtime=0)
+        return brotli.compress(content, quality=quality)
+    return gzip.compress(content, compresslevel=level, mtime=0)
 
 
 def compressible(response) -> bool:

@@ -113,3 +113,23 @@ def test_revalidations_and_images_are_left_alone(client, seed_post):
     assert not_modified.status_code == 304
     assert has_vary_header(not_modified, "Accept-Encoding")
     assert "Content-Encoding" not in card
+
+
+def test_large_pages_are_compressed_at_cheaper_levels_and_read_back_the_same(
+    client, seed_post, monkeypatch
+):
+    url = seed_post.get_absolute_url()
+    personal = "sessionid=not-a-session"  # a page built per request, never stored
+    plain = client.get(url, HTTP_COOKIE=personal).content
+    monkeypatch.setattr(compression, "STRONG_MAX_SIZE", len(plain) - 1)  # the page is large
+
+    stored = client.get(url, HTTP_ACCEPT_ENCODING="br")  # no cookie: the stored copy
+    built = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE=personal)
+
+    assert decoded(stored) == decoded(built) == plain
+    (_, (stored_quality, _)), (_, (_, built_level)) = (
+        compression.STORED_LEVELS,
+        compression.PER_REQUEST_LEVELS,
+    )
+    assert stored.content == brotli.compress(plain, quality=stored_quality)
+    assert built.content == gzip.compress(plain, compresslevel=built_level, mtime=0)
