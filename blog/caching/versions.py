@@ -13,7 +13,11 @@ Every token is derived from counters in the database (`blog.models.SiteVersion`,
   it; a comment elsewhere does not (only the sidebar's recent comments, which may lag);
 - a **site version** (`blog:site`): the same and every post's version, so any comment;
 - a slug's post id (`blog:post-slug:<slug>`), so a post page can find its versions
-  before it reads anything from the database.
+  before it reads anything from the database;
+- a slug's post id with its post version (`blog:post-versions:<slug>`), which the post
+  page reads in the same round trip as the site versions and its stored copy
+  (`post_page`); retired with the post version, and with the site posts version checked
+  beside it (a post deleted, unpublished or renamed bumps that).
 
 The cache keeps a token it read from the database for BLOG_CACHE_VERSION_SECONDS at most
 (and the site's no later than the next scheduled post is due), then reads it again with
@@ -57,6 +61,10 @@ def post_key(pk: int) -> str:
 
 def slug_key(slug: str) -> str:
     return f"blog:post-slug:{slug}"
+
+
+def versions_key(slug: str) -> str:
+    return f"blog:post-versions:{slug}"
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,29 @@ def post_pk_for_slug(slug: str) -> int | None:
     return pk
 
 
+def slug_versions(entry, slug: str, site_posts: Version) -> tuple[int, Version] | None:
+    """Return the id and version of the published post with this slug: from `entry` (the
+    cached `versions_key(slug)`) unless it is due to be read again or was read under
+    another site posts version, else one query, kept for BLOG_CACHE_VERSION_SECONDS.
+
+    The site posts version covers what retires a slug without a comment: a post
+    unpublished, deleted or renamed; the post version's bumps delete the entry."""
+    if (
+        isinstance(entry, tuple)
+        and len(entry) == 4
+        and entry[3] == site_posts.token
+        and time.time() < entry[0]
+    ):
+        return entry[1], entry[2]
+    found = _read_published_post(slug=slug)
+    if found is not None:
+        seconds = settings.BLOG_CACHE_VERSION_SECONDS
+        entry = (time.time() + seconds, *found, site_posts.token)
+        cache.set(versions_key(slug), entry, max(1, int(seconds) + 1))
+        _keep(post_key(found[0]), found[1], seconds)  # for pages built per request
+    return found
+
+
 def _read_site() -> tuple[Version, Version]:
     """Read the site posts version and the site version (one query), and cache both
     until they are due to be read again."""
@@ -236,8 +267,8 @@ def posts_changed(post_ids: Iterable[int]) -> None:
     ids = sorted(set(post_ids))
     now = timezone.now()
     _bump(SiteVersion, "pk", [SITE_VERSION_ROW], now)
-    _bump_posts(ids, now, ALL_TREES)
-    _retire([post_key(pk) for pk in ids] + list(SITE_KEYS))
+    slugs = _bump_posts(ids, now, ALL_TREES)
+    _retire([post_key(pk) for pk in ids] + [versions_key(slug) for slug in slugs] + list(SITE_KEYS))
 
 
 def comments_changed(post_ids: Iterable[int], *, from_tree: int = ALL_TREES) -> None:
@@ -250,8 +281,8 @@ def comments_changed(post_ids: Iterable[int], *, from_tree: int = ALL_TREES) -> 
     every later position, which it shifts). By default every comment page is retired.
     """
     ids = sorted(set(post_ids))
-    _bump_posts(ids, timezone.now(), from_tree)
-    _retire([post_key(pk) for pk in ids] + [SITE_KEY])
+    slugs = _bump_posts(ids, timezone.now(), from_tree)
+    _retire([post_key(pk) for pk in ids] + [versions_key(slug) for slug in slugs] + [SITE_KEY])
 
 
 def _bump(model, field: str, keys: list[int], now) -> None:
@@ -265,14 +296,20 @@ def _bump(model, field: str, keys: list[int], now) -> None:
         rows.filter(**{f"{field}__in": missing}).update(counter=F("counter") + 1, changed_at=now)
 
 
-def _bump_posts(ids: list[int], now, from_tree: int) -> None:
-    """Bump these posts' counters and mark the tree changed (`marked`)."""
+def _bump_posts(ids: list[int], now, from_tree: int) -> list[str]:
+    """Bump these posts' counters and mark the tree changed (`marked`); return their
+    slugs (read with the counters: no query more)."""
     if not ids:
-        return
+        return []
     _bump(PostVersion, "post_id", ids, now)
     rows = PostVersion.objects.filter(post_id__in=ids)
-    for pk, counter, threads in rows.values_list("post_id", "counter", "threads"):
+    slugs = []
+    for pk, slug, counter, threads in rows.values_list(
+        "post_id", "post__slug", "counter", "threads"
+    ):
         rows.filter(post_id=pk).update(threads=marked(threads, from_tree, counter))
+        slugs.append(slug)
+    return slugs
 
 
 def marked(threads: list, tree_id: int, counter: int) -> list[list[int]]:
