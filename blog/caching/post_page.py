@@ -4,7 +4,7 @@ served meanwhile), and its comment pages, each kept until a comment change reach
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,7 +30,13 @@ from blog.caching.versions import (
     slug_versions,
     versions_key,
 )
-from blog.compression import encoded_variants, use_variant, variant_response
+from blog.compression import (
+    ENCODINGS,
+    chosen_encoding,
+    encoded_variants,
+    use_variant,
+    variant_response,
+)
 from blog.discussion import Discussion, DiscussionPage, assemble_discussion, thread_counts
 
 
@@ -38,7 +44,8 @@ from blog.discussion import Discussion, DiscussionPage, assemble_discussion, thr
 class StoredPage:
     """A whole post page as stored for readers without personal cookies: the versions it
     was built under, when they were read (it shows every change made before), its
-    validators and its bytes once per encoding (blog.compression)."""
+    validators and its bytes in one encoding (blog.compression): one entry per encoding,
+    so a reader fetches only the bytes they are sent."""
 
     post_token: str
     site_posts_token: str
@@ -46,6 +53,18 @@ class StoredPage:
     read_at: float
     validators: Validators
     variants: dict[str, bytes]
+
+
+def page_key(address: str, encoding: str | None) -> str:
+    """Key of the whole page at `address` as sent with `encoding` (None: identity)."""
+    return f"blog:page:{encoding or 'identity'}:{address}"
+
+
+def _one_encoding(variants: dict[str, bytes], encoding: str) -> dict[str, bytes]:
+    # A page too small to compress is stored as is under every encoding's key.
+    if encoding in variants:
+        return {encoding: variants[encoding]}
+    return {"identity": variants["identity"]}
 
 
 class PostPageCaching:
@@ -82,7 +101,8 @@ class PostPageCaching:
         self.versions: tuple[Version, Version] | None = None
         self.site: Version | None = None  # None: a comment somewhere just retired it
         self.read_at = time.time()
-        self._page_key = self._shareable_key()
+        self._address = self._shareable_address()
+        self._page_key = self._address and page_key(self._address, chosen_encoding(request))
         self._stored = None  # what the cache held under the page key (if fetched)
         self._building: str | None = None  # the build lock this request holds
         self._fetched = False
@@ -130,22 +150,23 @@ class PostPageCaching:
             return None
         return not_modified(self.request, Validators.of(self.versions, self.request.path))
 
-    def _shareable_key(self) -> str | None:
-        """Key of the whole page for a reader without personal cookies, or None if not
-        shareable.
+    def _shareable_address(self) -> str | None:
+        """Address of the whole page for a reader without personal cookies, or None if
+        not shareable.
 
         Such a request can hold nothing per visitor (no session, no messages, no held
         comment: `is_personal`; no CSRF token in the page, no CSP nonce), so every such
-        reader of this address gets the same bytes while the versions hold. The key is
-        the address; the entry (`StoredPage`) says which versions it was built under. A
-        query string (campaign tags, say) is simply not served from here.
+        reader of this address gets the same bytes while the versions hold. The keys are
+        the address and the encoding (`page_key`); the entry (`StoredPage`) says which
+        versions it was built under. A query string (campaign tags, say) is simply not
+        served from here.
         """
         request = self.request
         # Cookies that change nothing on the page (a CSRF cookie left by an earlier
         # comment, an analytics cookie) do not stop it: only personal ones do.
         if request.method != "GET" or is_personal(request) or request.GET:
             return None
-        return f"blog:page:{origin_of(request)}{request.path}"
+        return f"{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
         """Return the whole page from the cache for a reader without personal cookies:
@@ -159,7 +180,7 @@ class PostPageCaching:
         if self._current(stored):
             return self._serve(stored)
         post, site_posts = self.versions
-        lock = f"{key}:building:{post.token}:{site_posts.token}"
+        lock = f"blog:page:{self._address}:building:{post.token}:{site_posts.token}"
         if cache.add(lock, 1, BUILD_LOCK_SECONDS):
             self._building = lock
             return None
@@ -194,7 +215,15 @@ class PostPageCaching:
                     validators=Validators.of(self.versions, self.request.path),
                     variants=variants,
                 )
-                cache.set(self._page_key, stored, settings.BLOG_CACHE_SECONDS)
+                cache.set_many(
+                    {
+                        page_key(self._address, encoding): replace(
+                            stored, variants=_one_encoding(variants, encoding)
+                        )
+                        for encoding in ("identity", *ENCODINGS)
+                    },
+                    settings.BLOG_CACHE_SECONDS,
+                )
                 use_variant(self.request, response, variants)  # compressed once, here
         finally:
             self._release()

@@ -8,8 +8,11 @@ test database (as tests/blog/test_build_lock.py).
 """
 
 import datetime
+import gzip
+import os
 import threading
 import time
+import uuid
 
 import pytest
 import time_machine
@@ -22,9 +25,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.caching import PostPageCaching
+from blog.caching.post_page import page_key
 from blog.caching.versions import SITE_KEY, SITE_POSTS_KEY, Version, _keep, versions_key
 from comments.models import Comment
 from comments.services import comment_create
+from config.cache import ResilientRedisCache
 from tests.blog.test_build_lock import READERS, at_once
 from tests.blog.test_caching import full_post, soup_of
 from tests.html import text_of
@@ -221,3 +226,30 @@ def test_a_stored_page_and_a_304_take_one_cache_round_trip_and_no_query(client, 
     assert (page.status_code, revalidated.status_code) == (200, 304)
     assert (page_calls, calls.calls) == (["get_many"], ["get_many"])
     assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_each_encoding_is_stored_and_fetched_on_its_own(client, settings):
+    """A reader fetches only the bytes they are sent (was: every encoding, ~1.3x the
+    identity page, for each cached answer)."""
+    post = full_post()
+    url = post.get_absolute_url()
+    identity = client.get(url).content
+    address = f"{settings.SITE_URL}{url}"
+
+    for encoding in ("identity", "br", "gzip"):
+        assert list(cache.get(page_key(address, encoding)).variants) == [encoding]
+    compressed = client.get(url, headers={"accept_encoding": "gzip"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == identity
+
+
+def test_the_redis_cache_makes_one_client_per_connection_pool():
+    """Every cache call made a redis.Redis object (config.cache._OneClientPerPool)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set TEST_REDIS_URL to test on Redis")
+    backend = ResilientRedisCache(url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    assert backend._cache.get_client() is backend._cache.get_client()
+    backend.set("one-client", 1, 60)
+    assert backend.get_many(["one-client"]) == {"one-client": 1}
