@@ -21,6 +21,7 @@ from blog.caching.http import (
     revalidatable,
 )
 from blog.caching.versions import (
+    ALL_TREES,
     SITE_KEYS,
     Version,
     post_version,
@@ -65,6 +66,14 @@ def _one_encoding(variants: dict[str, bytes], encoding: str) -> dict[str, bytes]
     if encoding in variants:
         return {encoding: variants[encoding]}
     return {"identity": variants["identity"]}
+
+
+def parts_token(version: Version) -> str:
+    """Return the part of a post version that the post's own parts depend on: its last
+    change that may show on every comment page (the mark of ALL_TREES, which every change
+    of the post itself sets, `versions.posts_changed`), not a comment added to one tree.
+    With no such mark, the post has not changed since its counter was made."""
+    return f"p{dict(version.threads).get(ALL_TREES, 0)}"
 
 
 class PostPageCaching:
@@ -283,16 +292,17 @@ class PostPageCaching:
 
     def post_parts(self, post, build: Callable[[object], object]):
         """Return what the page shows of the post itself, made by `build(post)` and
-        cached per post version and site posts version (`blog.post_parts`): a paper's
-        abstract written in bulk by another post's import retires only the site posts
-        version. Read after the versions, as the discussion is; its URLs are absolute
-        from SITE_URL, like the key's origin."""
+        cached per change of the post itself (`parts_token`) and site posts version
+        (`blog.post_parts`): a new comment leaves them cached; a paper's abstract written
+        in bulk by another post's import retires only the site posts version. Read after
+        the versions, as the discussion is; its URLs are absolute from SITE_URL, like the
+        key's origin."""
         origin = origin_of(self.request)
         if self._read_first(post):
-            versions = self.versions
+            version, site_posts = self.versions
         else:
-            versions = (post_version(post.pk), site_posts_version())
-        tokens = ":".join(version.token for version in versions)
+            version, site_posts = post_version(post.pk), site_posts_version()
+        tokens = f"{parts_token(version)}:{site_posts.token}"
         return cached(f"blog:post-parts:{tokens}:{origin}:{post.pk}", lambda: build(post))
 
     def finish(self, response, post) -> HttpResponse:

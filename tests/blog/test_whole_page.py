@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from blog import views as blog_views
 from blog.caching import PostPageCaching
 from blog.caching.post_page import page_key
 from blog.caching.versions import SITE_KEY, SITE_POSTS_KEY, Version, _keep, versions_key
@@ -253,3 +254,30 @@ def test_the_redis_cache_makes_one_client_per_connection_pool():
     assert backend._cache.get_client() is backend._cache.get_client()
     backend.set("one-client", 1, 60)
     assert backend.get_many(["one-client"]) == {"one-client": 1}
+
+
+@pytest.mark.django_db
+def test_a_new_comment_rebuilds_the_page_but_not_the_posts_own_parts(client, monkeypatch):
+    """Was: the post's parts (article, head, structured data) were keyed by the post
+    version, which every comment bumps, so each comment rebuilt them too."""
+    built = []
+    real = blog_views.build_post_parts
+
+    def spy(post, **kwargs):
+        built.append(post.pk)
+        return real(post, **kwargs)
+
+    monkeypatch.setattr(blog_views, "build_post_parts", spy)
+    post = full_post()
+    url = post.get_absolute_url()
+    client.get(url)
+
+    comment_create(post=post, body="A new take.")
+    response = client.get(url)
+    assert "A new take." in text_of(soup_of(response).select_one("#comments"))
+    assert built == [post.pk]
+
+    post.title = "An edited title"
+    post.save()
+    assert "An edited title" in text_of(soup_of(client.get(url)).select_one("article h1"))
+    assert built == [post.pk, post.pk]
