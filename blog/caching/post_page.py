@@ -237,6 +237,10 @@ class PostPageCaching:
         finally:
             self._release()
 
+    def abandon(self) -> None:
+        """The page will not be stored (its view failed): free the build lock, if held."""
+        self._release()
+
     def _release(self) -> None:
         if self._building is not None:
             cache.delete(self._building)

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import views as blog_views
-from blog.caching import PostPageCaching
+from blog.caching import PostPageCaching, post_page
 from blog.caching.post_page import page_key
 from blog.caching.versions import SITE_KEY, SITE_POSTS_KEY, Version, _keep, versions_key
 from comments.models import Comment
@@ -281,3 +281,22 @@ def test_a_new_comment_rebuilds_the_page_but_not_the_posts_own_parts(client, mon
     post.save()
     assert "An edited title" in text_of(soup_of(client.get(url)).select_one("article h1"))
     assert built == [post.pk, post.pk]
+
+
+@pytest.mark.django_db
+def test_a_request_that_fails_frees_the_build_lock(client, monkeypatch):
+    """A post's slug under another month is found by the versions (one round trip, no
+    query) but not by the view (404): the lock it took must not make the next reader of
+    that address wait for a builder that gave up."""
+    post = full_post()
+    wrong = reverse(
+        "blog:post-detail",
+        kwargs={"year": post.published_at.year - 1, "month": 1, "slug": post.slug},
+    )
+    waited = []
+    real_wait = post_page.wait_for
+    monkeypatch.setattr(post_page, "wait_for", lambda *a: waited.append(a) or real_wait(*a))
+
+    assert client.get(wrong).status_code == 404
+    assert client.get(wrong).status_code == 404
+    assert waited == []
