@@ -1,9 +1,16 @@
-"""Count discussion builds in the server under `python -m bench.mixed` (only there).
+"""Count builds in the server under `python -m bench.mixed` (only there).
 
 config.bench_settings installs this app; it does nothing unless BENCH_COUNT_BUILDS=1.
-Every build of a comment page adds one to `bench:builds` in the shared cache, and the
-first build of each version of it (one post version's page) to `bench:versions`,
-so builds / versions is the rebuilds per version across all workers.
+Two counts, each as builds per version across all workers (the shared cache holds them):
+
+- comment pages: every build adds one to `bench:builds`, the first build of each
+  version (one post version's comment page: the build lock names it) to
+  `bench:versions`;
+- whole pages (what a reader without personal cookies is served from the cache): every
+  page built and stored adds one to `bench:page-builds`, the first of each version (its
+  address under one post version and site posts version: its validators) to
+  `bench:page-versions`. A comment that leaves a comment page alone still retires the
+  whole page showing it, so this is the rebuild a stream of comments causes.
 """
 
 import os
@@ -13,6 +20,9 @@ from django.core.cache import cache
 
 BUILDS = "bench:builds"
 VERSIONS = "bench:versions"
+PAGE_BUILDS = "bench:page-builds"
+PAGE_VERSIONS = "bench:page-versions"
+COUNTERS = (BUILDS, VERSIONS, PAGE_BUILDS, PAGE_VERSIONS)
 
 
 def _count(key: str) -> None:
@@ -40,6 +50,21 @@ def counting(cached):
     return wrapper
 
 
+def counting_pages(store_page):
+    """Wrap PostPageCaching._store_page (called once per whole page built for readers
+    without personal cookies) so whole-page builds are counted per version."""
+
+    def wrapper(caching, response):
+        post, site_posts = caching.versions
+        _count(PAGE_BUILDS)
+        version = f"{caching.request.path}:{post.token}:{site_posts.token}"
+        if cache.add(f"bench:page-built:{version}", 1, 3600):
+            _count(PAGE_VERSIONS)
+        return store_page(caching, response)
+
+    return wrapper
+
+
 class InstrumentConfig(AppConfig):
     name = "bench"
     label = "bench_instrument"
@@ -50,3 +75,5 @@ class InstrumentConfig(AppConfig):
             from blog.caching import post_page
 
             post_page.cached = counting(post_page.cached)
+            page_caching = post_page.PostPageCaching
+            page_caching._store_page = counting_pages(page_caching._store_page)

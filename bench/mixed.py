@@ -4,15 +4,19 @@ A scratch site (as `python -m bench`: a scratch database, this run's own key pre
 Redis) under gunicorn on 127.0.0.1, a port in 8170-8179. For each comment rate (default
 0, 1, 5 and 20 a second), for a bounded time: reader threads fetch, in turn, the hot post
 without cookies, the hot post with a harmless cookie, the home page and the other posts,
-while writer threads post comments to the hot post through the comment form at that rate.
-Reported per rate: reader requests/s, p50/p95/p99, reader errors, discussion builds per
-new version (counted in the server by bench.instrument), and comments acknowledged (a
-redirect to the comment) against comments stored (counted in the database afterwards).
+while writer threads post comments to the hot post through the comment form at that rate
+(a share of them, --replies, replies to comments on its first comment page, which the
+readers read; the rest new threads, which land on its last page). Reported per rate:
+reader requests/s, p50/p95/p99, reader errors, builds per new version of comment pages
+and of whole pages (counted in the server by bench.instrument), and comments acknowledged
+(a redirect to the comment) against comments stored (counted in the database afterwards).
 Prints the table and writes it into BENCHMARKS.md under "Mixed load".
 """
 
 import argparse
 import http.client
+import os
+import random
 import shutil
 import sys
 import tempfile
@@ -43,8 +47,12 @@ class RateResult:
     acknowledged: int = 0
     write_errors: int = 0
     stored: int = 0
+    replies: float = 0.0
+    parents: list[int] = field(default_factory=list)
     builds: int = 0
     versions: int = 0
+    page_builds: int = 0
+    page_versions: int = 0
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -53,16 +61,20 @@ class RateResult:
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
     def row(self) -> list[str]:
-        per_version = f"{self.builds / self.versions:.2f}" if self.versions else "-"
         return [
             f"{self.rate:g}",
             f"{len(self.latencies_ms) / self.seconds:.1f}",
             *(f"{self.percentile(share):.0f}" for share in (0.5, 0.95, 0.99)),
             str(self.reader_errors),
-            f"{self.builds} / {self.versions} = {per_version}",
+            per_version(self.builds, self.versions),
+            per_version(self.page_builds, self.page_versions),
             f"{self.acknowledged} / {self.stored}",
             str(self.write_errors),
         ]
+
+
+def per_version(builds: int, versions: int) -> str:
+    return f"{builds} / {versions} = {builds / versions:.2f}" if versions else f"{builds} / 0 = -"
 
 
 HEADER = [
@@ -73,6 +85,7 @@ HEADER = [
     "p99 ms",
     "reader errors",
     "discussion builds / versions",
+    "whole-page builds / versions",
     "comments acknowledged / stored",
     "write errors",
 ]
@@ -86,6 +99,12 @@ def parse_args(argv):
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds per rate.")
     parser.add_argument("--readers", type=int, default=8, help="Reader threads.")
     parser.add_argument("--hot-comments", type=int, default=1000)
+    parser.add_argument(
+        "--replies",
+        type=float,
+        default=0.5,
+        help="Share of comments that reply to a comment on the hot post's first page.",
+    )
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--output", default=str(BASE_DIR / "BENCHMARKS.md"), type=Path)
@@ -128,16 +147,19 @@ def read_loop(port, targets, stop, result, lock):
 
 
 def write_loop(port, post_path, comment_path, rate, deadline, offset, step, result, lock):
-    """Post comments at `rate`/s in all (this writer takes every `step`-th slot)."""
+    """Post comments at `rate`/s in all (this writer takes every `step`-th slot): a share
+    (`result.replies`) replies to one of `result.parents`, the rest new threads."""
     started = time.monotonic()
     slot = offset
+    rng = random.Random(offset)
     while (due := started + slot / rate) < deadline:
         time.sleep(max(0.0, due - time.monotonic()))
         slot += step
         mark = uuid.uuid4().hex[:12]
-        body = urlencode(
-            {"name": f"Writer {mark}", "email": f"{mark}@example.org", "body": f"Take {mark}."}
-        ).encode()
+        fields = {"name": f"Writer {mark}", "email": f"{mark}@example.org", "body": f"Take {mark}."}
+        if result.parents and rng.random() < result.replies:
+            fields["parent"] = rng.choice(result.parents)
+        body = urlencode(fields).encode()
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Sec-Fetch-Site": "same-origin",
@@ -158,16 +180,17 @@ def run_rate(port, rate, args, targets, hot) -> RateResult:
     from django.core.cache import cache
     from django.urls import reverse
 
-    from bench.instrument import BUILDS, VERSIONS
+    from bench.instrument import COUNTERS
     from comments.models import Comment
 
     result, lock, stop = (
-        RateResult(rate=rate, seconds=args.duration),
+        RateResult(rate=rate, seconds=args.duration, replies=args.replies),
         threading.Lock(),
         threading.Event(),
     )
     stored_before = Comment.objects.filter(post=hot).count()
-    cache.delete_many([BUILDS, VERSIONS])
+    result.parents = first_page_threads(hot)
+    cache.delete_many(list(COUNTERS))
     comment_path = reverse("comments:post", kwargs={"post_pk": hot.pk})
     deadline = time.monotonic() + args.duration
     writers = min(4, max(1, int(rate // 5) + 1)) if rate else 0
@@ -198,8 +221,23 @@ def run_rate(port, rate, args, targets, hot) -> RateResult:
     for thread in threads:
         thread.join()
     result.stored = Comment.objects.filter(post=hot).count() - stored_before
-    result.builds, result.versions = cache.get(BUILDS, 0), cache.get(VERSIONS, 0)
+    counts = cache.get_many(list(COUNTERS))
+    result.builds, result.versions, result.page_builds, result.page_versions = (
+        counts.get(key, 0) for key in COUNTERS
+    )
     return result
+
+
+def first_page_threads(post) -> list[int]:
+    """Return the ids of the published comments starting a thread on the post's first
+    comment page (any reader may reply to them)."""
+    from django.conf import settings
+
+    from comments.models import Comment
+
+    shown = Comment.objects.visible().filter(post=post).order_by("tree_id", "lft")
+    first_page = shown.values_list("pk", "level")[: settings.COMMENTS_PER_PAGE]
+    return [pk for pk, level in first_page if level == 0]
 
 
 def markdown(results: list[RateResult], args, commit: str, setup: str) -> str:
@@ -211,8 +249,11 @@ def markdown(results: list[RateResult], args, commit: str, setup: str) -> str:
         f"{args.readers} reader threads for {args.duration:g} s per rate on a post with "
         f"{args.hot_comments:,} comments (the hot post, read with and without a cookie), "
         "the home page and two other posts, while writers post comments to the hot post "
-        "through the comment form at the given rate. Builds are of comment pages' "
-        "discussions (all posts); a version is one post version's comment page.",
+        f"through the comment form at the given rate ({args.replies:.0%} of them replies "
+        "to threads on its first comment page, which the readers read). Builds are "
+        "counted on all posts: of comment pages (a version is one post version's comment "
+        "page) and of whole pages for readers without personal cookies (a version is an "
+        "address under one post version and site posts version).",
         "",
         f"Setup: {setup}.",
         "",
@@ -222,6 +263,8 @@ def markdown(results: list[RateResult], args, commit: str, setup: str) -> str:
 
 
 def free_port_in_range() -> int:
+    if os.environ.get("BENCH_PORTS"):  # this machine's range for the user (bench.server)
+        return server.free_port()
     for port in PORTS:
         try:
             request(port, "GET", "/")
@@ -231,7 +274,6 @@ def free_port_in_range() -> int:
 
 
 def main(argv=None) -> int:
-    import os
     import subprocess
 
     args = parse_args(argv)

@@ -14,6 +14,18 @@ HTTPS = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating proxy in front 
 
 
 def free_port() -> int:
+    """Return a free loopback port: the first free one in BENCH_PORTS ("8250-8299") if
+    set (machines where each user has a range of ports), else any the system gives."""
+    first, _, last = os.environ.get("BENCH_PORTS", "").partition("-")
+    for port in range(int(first), int(last or first) + 1) if first else ():
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    if first:
+        raise RuntimeError(f"no free port in BENCH_PORTS={first}-{last or first}")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

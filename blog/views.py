@@ -170,7 +170,12 @@ class PostDetailView(PostViewMixin, DetailView):
             return not_modified
         if self.caching and (whole_page := self.caching.cached_page()) is not None:
             return whole_page
-        response = super().get(request, *args, **kwargs)
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Exception:
+            if self.caching:  # a 404, say: free the build lock this request may hold
+                self.caching.abandon()
+            raise
         if self.caching:
             self.caching.finish(response, self.object)
         return response

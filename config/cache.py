@@ -17,7 +17,7 @@ import time
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
@@ -66,6 +66,23 @@ def _breaker_for(location: str) -> _Breaker:
         return _breakers.setdefault(location, _Breaker())
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's Redis client makes a new redis.Redis object for every cache call (some
+    0.25 ms of CPU each, a quarter of a cached post page's 304); one per connection pool
+    serves every call and thread alike (it takes a connection from the pool per command)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
@@ -74,6 +91,7 @@ class ResilientRedisCache(RedisCache):
         # would multiply every timeout): a failure is a miss at once.
         options.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _OneClientPerPool
         self.breaker = _breaker_for(str(server))
 
     def _guard(self, operation: str, call, fallback):

@@ -287,6 +287,11 @@ BLOG_CDN_MAX_AGE = env_int("BLOG_CDN_MAX_AGE", 60)
 BLOG_RECENT_COMMENTS_STALE_SECONDS = env_int("BLOG_RECENT_COMMENTS_STALE_SECONDS", 10)
 # How long a reader waits for another process building the same cached entry (seconds).
 BLOG_BUILD_WAIT_SECONDS = float(os.environ.get("BLOG_BUILD_WAIT_SECONDS", "1"))
+# While one request rebuilds a retired whole post page, other readers without personal
+# cookies get the copy stored before, with its own validators, if its versions were read
+# less than this long ago (seconds): it misses no change older than that
+# (blog/caching/post_page.py). 0: they wait for the builder instead.
+BLOG_PAGE_STALE_SECONDS = float(os.environ.get("BLOG_PAGE_STALE_SECONDS", "5"))
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.

@@ -39,7 +39,7 @@ def cached(
             return _build_and_store(key, build)
         finally:
             cache.delete(lock)
-    value = _wait_for(key, lock, usable)
+    value = wait_for(key, lock, usable)
     return _build_and_store(key, build) if value is None else value
 
 
@@ -53,7 +53,7 @@ def _build_and_store(key: str, build: Callable[[], object]):
     return value
 
 
-def _wait_for(key: str, lock: str, usable: Callable[[object], bool]):
+def wait_for(key: str, lock: str, usable: Callable[[object], bool]):
     """Return the value another reader is building under `lock`, or None if it does not
     come within BLOG_BUILD_WAIT_SECONDS or nobody holds the lock."""
     deadline = time.monotonic() + settings.BLOG_BUILD_WAIT_SECONDS

@@ -1,15 +1,18 @@
 """The post page's caching: its versions, read before anything else, its validators, the
-whole page for readers without personal cookies, and its comment pages, each kept until a
-comment change reaches it."""
+whole page for readers without personal cookies (one rebuild per version, the copy before
+served meanwhile), and its comment pages, each kept until a comment change reaches it."""
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
-from blog.caching.fragments import cached, origin_of
+from blog.caching.fragments import BUILD_LOCK_SECONDS, cached, origin_of, wait_for
 from blog.caching.http import (
     Validators,
     apply_http_caching,
@@ -18,17 +21,58 @@ from blog.caching.http import (
     revalidatable,
 )
 from blog.caching.versions import (
+    ALL_TREES,
     SITE_KEYS,
     Version,
-    post_key,
+    page_versions,
     post_version,
     site_posts_version,
     slug_key,
-    slug_versions,
-    version_in,
+    versions_key,
 )
-from blog.compression import encoded_variants, use_variant, variant_response
+from blog.compression import (
+    ENCODINGS,
+    chosen_encoding,
+    encoded_variants,
+    use_variant,
+    variant_response,
+)
 from blog.discussion import Discussion, DiscussionPage, assemble_discussion, thread_counts
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A whole post page as stored for readers without personal cookies: the versions it
+    was built under, when they were read (it shows every change made before), its
+    validators and its bytes in one encoding (blog.compression): one entry per encoding,
+    so a reader fetches only the bytes they are sent."""
+
+    post_token: str
+    site_posts_token: str
+    site_token: str | None
+    read_at: float
+    validators: Validators
+    variants: dict[str, bytes]
+
+
+def page_key(address: str, encoding: str | None) -> str:
+    """Key of the whole page at `address` as sent with `encoding` (None: identity)."""
+    return f"blog:page:{encoding or 'identity'}:{address}"
+
+
+def _one_encoding(variants: dict[str, bytes], encoding: str) -> dict[str, bytes]:
+    # A page too small to compress is stored as is under every encoding's key.
+    if encoding in variants:
+        return {encoding: variants[encoding]}
+    return {"identity": variants["identity"]}
+
+
+def parts_token(version: Version) -> str:
+    """Return the part of a post version that the post's own parts depend on: its last
+    change that may show on every comment page (the mark of ALL_TREES, which every change
+    of the post itself sets, `versions.posts_changed`), not a comment added to one tree.
+    With no such mark, the post has not changed since its counter was made."""
+    return f"p{dict(version.threads).get(ALL_TREES, 0)}"
 
 
 class PostPageCaching:
@@ -36,9 +80,10 @@ class PostPageCaching:
 
     Made before the page reads anything of the post: the versions are read first, so
     the page's ETag can never claim content newer than what was read, and a
-    revalidation of an unchanged page is answered with no query at all (the post's id
-    comes from its slug through the cache). Personal requests are never revalidated
-    and skip all this.
+    revalidation of an unchanged page is answered with no query at all. One cache round
+    trip reads the slug's post id with its version (`versions.page_versions`), the site
+    versions and, for a plain GET, the stored page. Personal requests are never
+    revalidated and skip all this.
 
     The page's versions are its post version and the site posts version, not the site
     version: a comment on another post does not change this page's ETag or retire its
@@ -46,45 +91,65 @@ class PostPageCaching:
     stored page they may lag the newest comment by up to
     BLOG_RECENT_COMMENTS_STALE_SECONDS (readers with cookies, whose page is built per
     request, see them at once; a browser revalidating its own copy keeps its list).
+
+    A retired stored page is rebuilt once per version: the first reader to miss takes a
+    lock (`cache.add`, freed when the page is stored, or after BUILD_LOCK_SECONDS if its
+    builder died) and builds; readers missing it meanwhile get the copy stored before,
+    with that copy's own validators, if its versions were read less than
+    BLOG_PAGE_STALE_SECONDS ago, else wait for the builder up to
+    BLOG_BUILD_WAIT_SECONDS (`fragments.wait_for`), then build it themselves. A reader
+    coming from this post's own pages (its Referer: a commenter sent back after posting,
+    without personal cookies when there are no replicas) never gets the copy before.
     """
 
     def __init__(self, request, slug: str):
         self.request = request
+        self.slug = slug
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
         self.site: Version | None = None  # None: a comment somewhere just retired it
-        self._page: dict[str, bytes] | None = None
+        self.read_at = time.time()
+        self._address = self._shareable_address()
+        self._page_key = self._address and page_key(self._address, chosen_encoding(request))
+        self._stored = None  # what the cache held under the page key (if fetched)
+        self._building: str | None = None  # the build lock this request holds
+        self._fetched = False
         if not revalidatable(request):
             return
-        # Two cache round trips: the slug's post id with the site versions, then the post
-        # version with the stored page (whose key needs only the site posts version).
-        # Whatever the first lacks is read in one query (`slug_versions`).
-        found = cache.get_many([slug_key(slug), *SITE_KEYS])
-        self.pk, site_posts, self.site = slug_versions(slug, found)
-        if self.pk is None:
-            return
-        post_entry, page_key = post_key(self.pk), self._page_key(site_posts)
         # A revalidation is most likely answered 304: don't fetch the page for it.
-        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
-            "HTTP_IF_MODIFIED_SINCE" in request.META
+        self._fetched = self._page_key is not None and not (
+            "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         )
-        wanted = [post_entry] if conditional or not page_key else [post_entry, page_key]
-        found = cache.get_many(wanted)
-        post = version_in(found.get(post_entry)) or post_version(self.pk)
-        self.versions = (post, site_posts)
-        stored = found.get(page_key) if len(wanted) == 2 else None
-        if stored is not None and self._current(stored, post):
-            self._page = stored[3]
+        wanted = [versions_key(slug), *SITE_KEYS]
+        found = cache.get_many([*wanted, self._page_key] if self._fetched else wanted)
+        read = page_versions(slug, found)  # what the cache lacks: one query
+        if read is None:
+            return
+        self.pk, version, site_posts, self.site = read
+        self.versions = (version, site_posts)
+        self._stored = found.get(self._page_key) if self._fetched else None
 
-    def _current(self, stored, post: Version) -> bool:
-        """Return True if a stored page may be served: built under the current post
-        version, and its recent comments current or younger than the stated bound."""
-        if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == post.token):
+    def _current(self, stored) -> bool:
+        """Return True if a stored page may be served as current: built under the current
+        post and site posts versions, and its recent comments current or younger than
+        the stated bound."""
+        if not isinstance(stored, StoredPage):
             return False
-        _, site_token, built_at, _ = stored
-        fresh_for = settings.BLOG_RECENT_COMMENTS_STALE_SECONDS
-        current = self.site is not None and site_token == self.site.token
-        return current or time.time() - built_at < fresh_for
+        post, site_posts = self.versions
+        if (stored.post_token, stored.site_posts_token) != (post.token, site_posts.token):
+            return False
+        current = self.site is not None and stored.site_token == self.site.token
+        return current or time.time() - stored.read_at < settings.BLOG_RECENT_COMMENTS_STALE_SECONDS
+
+    def _stale_allowed(self, stored) -> bool:
+        """Return True if a retired stored page may be served while another request
+        rebuilds it: its versions read less than BLOG_PAGE_STALE_SECONDS ago, and the
+        reader not coming from this post's own pages."""
+        if not isinstance(stored, StoredPage):
+            return False
+        referer = urlsplit(self.request.META.get("HTTP_REFERER", "")).path
+        young = time.time() - stored.read_at < settings.BLOG_PAGE_STALE_SECONDS
+        return young and f"/{self.slug}/" not in referer
 
     def not_modified(self) -> HttpResponse | None:
         """Return a 304 answer if the reader's copy is current, else None."""
@@ -92,45 +157,92 @@ class PostPageCaching:
             return None
         return not_modified(self.request, Validators.of(self.versions, self.request.path))
 
-    def _page_key(self, site_posts: Version) -> str | None:
-        """Key of the whole page for a reader without personal cookies, or None if not
-        shareable.
+    def _shareable_address(self) -> str | None:
+        """Address of the whole page for a reader without personal cookies, or None if
+        not shareable.
 
         Such a request can hold nothing per visitor (no session, no messages, no held
         comment: `is_personal`; no CSRF token in the page, no CSP nonce), so every such
-        reader of this address gets the same bytes while the versions hold. The key holds
-        the path, the origin and the site posts version; the entry holds the post
-        version and the site version it was built under, when, and the page once per
-        encoding (blog.compression), and is used only while that post version is current
-        (see the class docstring). A query
-        string (campaign tags, say) is simply not served from here.
+        reader of this address gets the same bytes while the versions hold. The keys are
+        the address and the encoding (`page_key`); the entry (`StoredPage`) says which
+        versions it was built under. A query string (campaign tags, say) is simply not
+        served from here.
         """
         request = self.request
         # Cookies that change nothing on the page (a CSRF cookie left by an earlier
         # comment, an analytics cookie) do not stop it: only personal ones do.
         if request.method != "GET" or is_personal(request) or request.GET:
             return None
-        return f"blog:page:{site_posts.token}:{origin_of(request)}{request.path}"
+        return f"{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
-        """Return the whole page from the cache, if a reader without personal cookies asks for it
-        and it was stored under the current versions; else None."""
-        if self._page is None:
+        """Return the whole page from the cache for a reader without personal cookies:
+        the page stored under the current versions, or while another request rebuilds
+        it, the copy before (see the class docstring). None: build it (holding the build
+        lock if this request took it)."""
+        key = self._page_key
+        if self.versions is None or key is None:
             return None
-        response = variant_response(self.request, self._page, "text/html; charset=utf-8")
-        apply_http_caching(self.request, response, Validators.of(self.versions, self.request.path))
+        stored = self._stored if self._fetched else cache.get(key)
+        if self._current(stored):
+            return self._serve(stored)
+        post, site_posts = self.versions
+        lock = f"blog:page:{self._address}:building:{post.token}:{site_posts.token}"
+        if cache.add(lock, 1, BUILD_LOCK_SECONDS):
+            self._building = lock
+            return None
+        if self._stale_allowed(stored):
+            return self._serve(stored, stale=True)
+        stored = wait_for(key, lock, self._current)
+        return None if stored is None else self._serve(stored)
+
+    def _serve(self, stored: StoredPage, *, stale: bool = False) -> HttpResponse:
+        validators = stored.validators
+        if stale and (answer := not_modified(self.request, validators)) is not None:
+            return answer  # the reader already has the copy it would get
+        response = variant_response(self.request, stored.variants, "text/html; charset=utf-8")
+        apply_http_caching(self.request, response, validators)
+        if stale and not self.request.COOKIES:  # a CDN keeps it no longer than the bound
+            left = settings.BLOG_PAGE_STALE_SECONDS - (time.time() - stored.read_at)
+            patch_cache_control(response, s_maxage=max(0, int(left)))
         return response
 
     def _store_page(self, response) -> None:
-        # A page that asked for a CSRF token (get_token) holds something per visitor.
-        per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        if response.status_code == 200 and not per_visitor:
-            post, site_posts = self.versions
-            variants = encoded_variants(response.content)
-            site_token = self.site.token if self.site else None
-            entry = (post.token, site_token, time.time(), variants)
-            cache.set(self._page_key(site_posts), entry, settings.BLOG_CACHE_SECONDS)
-            use_variant(self.request, response, variants)  # compressed once, here
+        try:
+            # A page that asked for a CSRF token (get_token) holds something per visitor.
+            per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            if response.status_code == 200 and not per_visitor:
+                post, site_posts = self.versions
+                variants = encoded_variants(response.content)
+                stored = StoredPage(
+                    post_token=post.token,
+                    site_posts_token=site_posts.token,
+                    site_token=self.site.token if self.site else None,
+                    read_at=self.read_at,
+                    validators=Validators.of(self.versions, self.request.path),
+                    variants=variants,
+                )
+                cache.set_many(
+                    {
+                        page_key(self._address, encoding): replace(
+                            stored, variants=_one_encoding(variants, encoding)
+                        )
+                        for encoding in ("identity", *ENCODINGS)
+                    },
+                    settings.BLOG_CACHE_SECONDS,
+                )
+                use_variant(self.request, response, variants)  # compressed once, here
+        finally:
+            self._release()
+
+    def abandon(self) -> None:
+        """The page will not be stored (its view failed): free the build lock, if held."""
+        self._release()
+
+    def _release(self) -> None:
+        if self._building is not None:
+            cache.delete(self._building)
+            self._building = None
 
     def _read_first(self, post) -> bool:
         return self.versions is not None and self.pk == post.pk
@@ -182,16 +294,17 @@ class PostPageCaching:
 
     def post_parts(self, post, build: Callable[[object], object]):
         """Return what the page shows of the post itself, made by `build(post)` and
-        cached per post version and site posts version (`blog.post_parts`): a paper's
-        abstract written in bulk by another post's import retires only the site posts
-        version. Read after the versions, as the discussion is; its URLs are absolute
-        from SITE_URL, like the key's origin."""
+        cached per change of the post itself (`parts_token`) and site posts version
+        (`blog.post_parts`): a new comment leaves them cached; a paper's abstract written
+        in bulk by another post's import retires only the site posts version. Read after
+        the versions, as the discussion is; its URLs are absolute from SITE_URL, like the
+        key's origin."""
         origin = origin_of(self.request)
         if self._read_first(post):
-            versions = self.versions
+            version, site_posts = self.versions
         else:
-            versions = (post_version(post.pk), site_posts_version())
-        tokens = ":".join(version.token for version in versions)
+            version, site_posts = post_version(post.pk), site_posts_version()
+        tokens = f"{parts_token(version)}:{site_posts.token}"
         return cached(f"blog:post-parts:{tokens}:{origin}:{post.pk}", lambda: build(post))
 
     def finish(self, response, post) -> HttpResponse:
@@ -203,9 +316,12 @@ class PostPageCaching:
         validators = None
         if self._read_first(post):
             validators = Validators.of(self.versions, self.request.path)
-            if self._page_key(self.versions[1]) is not None:
+            if self._page_key is not None:
                 response.add_post_render_callback(self._store_page)
         elif self.pk is not None:  # the cache had the slug's old post: correct it
             cache.set(slug_key(post.slug), post.pk, settings.BLOG_CACHE_SECONDS)
+            cache.delete(versions_key(post.slug))
+        if self._page_key is None or not self._read_first(post):
+            self._release()  # nothing will be stored
         apply_http_caching(self.request, response, validators)
         return response

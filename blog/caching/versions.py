@@ -13,7 +13,11 @@ Every token is derived from counters in the database (`blog.models.SiteVersion`,
   it; a comment elsewhere does not (only the sidebar's recent comments, which may lag);
 - a **site version** (`blog:site`): the same and every post's version, so any comment;
 - a slug's post id (`blog:post-slug:<slug>`), so a post page can find its versions
-  before it reads anything from the database.
+  before it reads anything from the database;
+- a slug's post id with its post version (`blog:post-versions:<slug>`), which the post
+  page reads in the same round trip as the site versions and its stored copy
+  (`post_page`); retired with the post version, and with the site posts version checked
+  beside it (a post deleted, unpublished or renamed bumps that).
 
 The cache keeps a token it read from the database for BLOG_CACHE_VERSION_SECONDS at most
 (and the site's no later than the next scheduled post is due), then reads it again with
@@ -57,6 +61,10 @@ def post_key(pk: int) -> str:
 
 def slug_key(slug: str) -> str:
     return f"blog:post-slug:{slug}"
+
+
+def versions_key(slug: str) -> str:
+    return f"blog:post-versions:{slug}"
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,30 @@ def _remember_slug(slug: str, pk: int, version: Version) -> None:
     _keep(post_key(pk), version, settings.BLOG_CACHE_VERSION_SECONDS)
 
 
+def _remember_versions(slug: str, pk: int, version: Version, site_posts: Version) -> None:
+    """Cache the slug's post id with its version (`versions_key`) for
+    BLOG_CACHE_VERSION_SECONDS, under the site posts version it was read with."""
+    seconds = settings.BLOG_CACHE_VERSION_SECONDS
+    entry = (time.time() + seconds, pk, version, site_posts.token)
+    cache.set(versions_key(slug), entry, max(1, int(seconds) + 1))
+    _keep(post_key(pk), version, seconds)  # for pages built per request
+
+
+def _slug_entry(entry, site_posts: Version) -> tuple[int, Version] | None:
+    """Return the post id and version of a cached `versions_key` entry, unless it is due
+    to be read again or was read under another site posts version (which covers what
+    retires a slug without a comment: a post unpublished, deleted or renamed; the post
+    version's bumps delete the entry)."""
+    if (
+        isinstance(entry, tuple)
+        and len(entry) == 4
+        and entry[3] == site_posts.token
+        and time.time() < entry[0]
+    ):
+        return entry[1], entry[2]
+    return None
+
+
 def _read_site() -> tuple[Version, Version]:
     """Read the site posts version and the site version (one query), and cache both
     until they are due to be read again."""
@@ -219,10 +251,9 @@ def _site_values():
     )
 
 
-def _read_slug_and_site(slug: str) -> tuple[int, Version, Version] | None:
-    """Return the id of the published post with this slug and the site versions, reading
-    them with the post's version in one query (all of them cached), or None if there is
-    no such post."""
+def _read_slug_and_site(slug: str) -> tuple[int, Version, Version, Version] | None:
+    """Return the id and version of the published post with this slug and the site
+    versions, read in one query (all of them cached), or None if there is no such post."""
     site_row = SiteVersion.objects.filter(pk=SITE_VERSION_ROW)
     row = (
         Post.objects.published()
@@ -238,27 +269,34 @@ def _read_slug_and_site(slug: str) -> tuple[int, Version, Version] | None:
     if row is None:
         return None
     pk, version = row[0], _post_version(row[1:4])
-    _remember_slug(slug, pk, version)
     if row[4] is None:  # no site row (a flushed database): made and read on its own
-        return pk, *_read_site()
-    return pk, *_keep_site(*row[4:])
+        site_posts, site = _read_site()
+    else:
+        site_posts, site = _keep_site(*row[4:])
+    _remember_versions(slug, pk, version, site_posts)
+    return pk, version, site_posts, site
 
 
-def slug_versions(slug: str, found: dict) -> tuple[int | None, Version | None, Version | None]:
-    """Return the id of the published post with this slug, the site posts version and
-    the site version (None: see `site_versions`), from `found` (a `cache.get_many`
-    answer holding the slug's key and SITE_KEYS where the cache has them).
+def page_versions(slug: str, found: dict) -> tuple[int, Version, Version, Version | None] | None:
+    """Return what a post page reads first: the id and version of the published post with
+    this slug, the site posts version and the site version (None if a comment somewhere
+    just retired it: the caller can do without it),
+    from `found` (a `cache.get_many` answer holding `versions_key(slug)` and SITE_KEYS
+    where the cache has them). None: no such post.
 
-    What the cache lacks is read in one query at most: the slug's post with its version
-    and the site versions together when both are missing. No post: (None, None, None).
+    What the cache lacks is read in one query at most: the post with its version and the
+    site versions together when the site posts version is missing.
     """
-    pk = found.get(slug_key(slug))
-    if pk is None and version_in(found.get(SITE_POSTS_KEY)) is None:
-        return _read_slug_and_site(slug) or (None, None, None)
-    pk = pk or post_pk_for_slug(slug)
-    if pk is None:
-        return None, None, None
-    return pk, *site_versions(found)
+    site_posts = version_in(found.get(SITE_POSTS_KEY))
+    if site_posts is None:
+        return _read_slug_and_site(slug)
+    post = _slug_entry(found.get(versions_key(slug)), site_posts)
+    if post is None:
+        post = _read_published_post(slug=slug)
+        if post is None:
+            return None
+        _remember_versions(slug, *post, site_posts)
+    return *post, site_posts, version_in(found.get(SITE_KEY))
 
 
 def site_version() -> Version:
@@ -271,20 +309,6 @@ def site_posts_version() -> Version:
     return _cached(SITE_POSTS_KEY) or _read_site()[0]
 
 
-def site_versions(found: dict) -> tuple[Version, Version | None]:
-    """Return the site posts version and the site version from `found` (a
-    `cache.get_many` answer holding SITE_KEYS where the cache has them).
-
-    A missing site posts version is read, and the site version with it (one query). A
-    missing site version alone is not (None): a comment just retired it, and the caller
-    can do without it.
-    """
-    site_posts = version_in(found.get(SITE_POSTS_KEY))
-    if site_posts is None:
-        return _read_site()
-    return site_posts, version_in(found.get(SITE_KEY))
-
-
 # Changing them
 
 
@@ -295,8 +319,8 @@ def posts_changed(post_ids: Iterable[int]) -> None:
     ids = sorted(set(post_ids))
     now = timezone.now()
     _bump(SiteVersion, "pk", [SITE_VERSION_ROW], now)
-    _bump_posts(ids, now, ALL_TREES)
-    _retire([post_key(pk) for pk in ids] + list(SITE_KEYS))
+    slugs = _bump_posts(ids, now, ALL_TREES)
+    _retire([post_key(pk) for pk in ids] + [versions_key(slug) for slug in slugs] + list(SITE_KEYS))
 
 
 def comments_changed(post_ids: Iterable[int], *, from_tree: int = ALL_TREES) -> None:
@@ -309,8 +333,8 @@ def comments_changed(post_ids: Iterable[int], *, from_tree: int = ALL_TREES) -> 
     every later position, which it shifts). By default every comment page is retired.
     """
     ids = sorted(set(post_ids))
-    _bump_posts(ids, timezone.now(), from_tree)
-    _retire([post_key(pk) for pk in ids] + [SITE_KEY])
+    slugs = _bump_posts(ids, timezone.now(), from_tree)
+    _retire([post_key(pk) for pk in ids] + [versions_key(slug) for slug in slugs] + [SITE_KEY])
 
 
 def _bump(model, field: str, keys: list[int], now) -> None:
@@ -324,14 +348,20 @@ def _bump(model, field: str, keys: list[int], now) -> None:
         rows.filter(**{f"{field}__in": missing}).update(counter=F("counter") + 1, changed_at=now)
 
 
-def _bump_posts(ids: list[int], now, from_tree: int) -> None:
-    """Bump these posts' counters and mark the tree changed (`marked`)."""
+def _bump_posts(ids: list[int], now, from_tree: int) -> list[str]:
+    """Bump these posts' counters and mark the tree changed (`marked`); return their
+    slugs (read with the counters: no query more)."""
     if not ids:
-        return
+        return []
     _bump(PostVersion, "post_id", ids, now)
     rows = PostVersion.objects.filter(post_id__in=ids)
-    for pk, counter, threads in rows.values_list("post_id", "counter", "threads"):
+    slugs = []
+    for pk, slug, counter, threads in rows.values_list(
+        "post_id", "post__slug", "counter", "threads"
+    ):
         rows.filter(post_id=pk).update(threads=marked(threads, from_tree, counter))
+        slugs.append(slug)
+    return slugs
 
 
 def marked(threads: list, tree_id: int, counter: int) -> list[list[int]]:

@@ -3,17 +3,19 @@
 The run itself is `make bench-mixed` (it needs gunicorn, Redis and minutes of CPU).
 """
 
-from bench.instrument import counting
+from bench.instrument import counting, counting_pages
 from bench.mixed import SECTION, RateResult, write_section
 
 
 def test_a_row_reports_throughput_percentiles_builds_and_comments():
     result = RateResult(rate=5, seconds=10, latencies_ms=[float(n) for n in range(1, 101)])
     result.builds, result.versions, result.acknowledged, result.stored = 12, 10, 50, 49
+    result.page_builds, result.page_versions = 0, 0
     row = result.row()
     assert row[:5] == ["5", "10.0", "51", "96", "100"]
     assert row[6] == "12 / 10 = 1.20"
-    assert row[7] == "50 / 49"
+    assert row[7] == "0 / 0 = -"
+    assert row[8] == "50 / 49"
 
 
 def test_the_section_replaces_its_old_self_and_leaves_the_rest(tmp_path):
@@ -40,3 +42,26 @@ def test_the_counter_counts_discussion_builds_per_version_only(db):
         else:
             wrapped(key, lambda: "html")
     assert (cache.get(BUILDS), cache.get(VERSIONS)) == (3, 2)
+
+
+def test_the_page_counter_counts_whole_page_builds_per_version(db, rf):
+    """Was missing: under a stream of comments that leave the readers' comment page
+    alone, the discussion counter read 0 / 0 while every comment retired the whole page
+    (`PostPageCaching._store_page`), which is what the readers wait for."""
+    from django.core.cache import cache
+
+    from bench.instrument import PAGE_BUILDS, PAGE_VERSIONS
+    from blog.caching.versions import Version
+
+    stored = []
+    wrapped = counting_pages(lambda caching, response: stored.append(response))
+
+    class Caching:
+        def __init__(self, path, post_token):
+            self.request = rf.get(path)
+            self.versions = (Version(post_token, 0.0), Version("s1", 0.0))
+
+    for path, token in [("/a/", "v1"), ("/a/", "v1"), ("/a/", "v2"), ("/b/", "v1")]:
+        wrapped(Caching(path, token), "response")
+    assert (cache.get(PAGE_BUILDS), cache.get(PAGE_VERSIONS)) == (4, 3)
+    assert len(stored) == 4

@@ -18,10 +18,9 @@ from blog.caching.versions import (
     MAX_THREAD_MARKS,
     SITE_KEYS,
     marked,
+    page_versions,
     post_version,
-    site_versions,
-    slug_key,
-    slug_versions,
+    versions_key,
 )
 from blog.discussion import ThreadCounts, thread_counts
 from comments.models import Comment
@@ -102,7 +101,8 @@ def test_tokens_read_again_from_the_database_find_the_pages_stored_under_them(
 
         again, read = queries(client, url)
 
-    assert len(read) == 2  # the site's versions and the post's: the same tokens as before
+    # The site's versions with the post's, in one query: the same tokens as before.
+    assert len(read) == 1
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
     assert discussions_built == [(post.pk, 1)]
@@ -280,24 +280,24 @@ def test_the_counts_query_agrees_with_the_built_thread():
 )
 def test_a_post_pages_versions_cost_one_query_whatever_the_cache_lacks(cached):
     post = PostFactory()
-    expected = (post.pk, *site_versions({}))  # read from the database
     cache.clear()
-    if "slug" in cached:
-        cache.set(slug_key(post.slug), post.pk)
-    if "site" in cached:
-        site_versions({})  # read again, and cached
+    expected = page_versions(post.slug, {})  # read from the database, and cached
+    if "slug" not in cached:
+        cache.delete(versions_key(post.slug))
+    if "site" not in cached:
+        cache.delete_many(SITE_KEYS)
+    keys = [versions_key(post.slug), *SITE_KEYS]
 
-    found = cache.get_many([slug_key(post.slug), *SITE_KEYS])
     with CaptureQueriesContext(connection) as read_now:
-        read = slug_versions(post.slug, found)
+        read = page_versions(post.slug, cache.get_many(keys))
     with CaptureQueriesContext(connection) as read_again:
-        again = slug_versions(post.slug, cache.get_many([slug_key(post.slug), *SITE_KEYS]))
+        again = page_versions(post.slug, cache.get_many(keys))
         version = post_version(post.pk)
 
     assert read == again == expected
+    assert read[0] == post.pk
     assert len(read_now) == (0 if cached == ("slug", "site") else 1)
-    # What was read is cached; the post version comes with the slug's query only.
-    assert len(read_again) == (1 if "slug" in cached else 0)
+    assert len(read_again) == 0  # what was read is cached, the post version with it
     assert version.counter == post.cache_version.counter
 
 
@@ -305,5 +305,5 @@ def test_an_unknown_or_hidden_slug_has_no_versions():
     draft = PostFactory(status="draft")
     cache.clear()
 
-    assert slug_versions("no-such-post", {}) == (None, None, None)
-    assert slug_versions(draft.slug, {}) == (None, None, None)
+    assert page_versions("no-such-post", {}) is None
+    assert page_versions(draft.slug, {}) is None
