@@ -42,3 +42,17 @@ def redis_cache(settings):
         cache.get("reachable?")
     except Exception as error:  # any client error: there is no Redis to test against
         pytest.skip(f"Redis at {url} is not reachable: {error}")
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """Run the test on the local-memory cache and on Redis (`redis_cache`, skipped without
+    TEST_REDIS_URL), for tests of readers that build or wait for one builder.
+
+    Readers wait for the builder however loaded the machine is (a waiter that gave up
+    would build too); the bound on waiting has tests of its own, which set it.
+    """
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    settings.BLOG_BUILD_WAIT_SECONDS = 30
+    return request.param

@@ -2,8 +2,8 @@
 key at once wait for one builder instead of each building it.
 
 Threads share the test's cache: the locmem cache by default, Redis too when
-TEST_REDIS_URL is set (`cache_backend`). The builds are plain functions, so no thread
-needs the test database.
+TEST_REDIS_URL is set (`cache_backend`, tests/blog/conftest.py). The builds are plain
+functions, so no thread needs the test database.
 """
 
 import threading
@@ -19,13 +19,6 @@ from blog.caching.versions import Version, _keep, post_key
 from blog.discussion import DiscussionPage, ThreadCounts
 
 READERS = 8
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def cache_backend(request):
-    if request.param == "redis":
-        request.getfixturevalue("redis_cache")  # tests/blog/conftest.py
-    return request.param
 
 
 class SlowBuild:

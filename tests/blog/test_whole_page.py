@@ -39,13 +39,6 @@ SLUG = "hot"
 PATH = f"/2026/11/{SLUG}/"
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def cache_backend(request):
-    if request.param == "redis":
-        request.getfixturevalue("redis_cache")  # tests/blog/conftest.py
-    return request.param
-
-
 class FakePost:
     pk = 1
     slug = SLUG
