@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -115,8 +116,13 @@ class Comment(MPTTModel):
                 name="comment_post_thread_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
-            # The flood check: this client's comments of the last few seconds.
+            # The flood check: this client's, or this email's, comments of the last few
+            # seconds (comments.moderation compares emails by Upper, as this index does).
             models.Index(fields=["client_network", "created_at"], name="comment_client_recent_idx"),
+            models.Index(Upper("author_email"), "created_at", name="comment_email_recent_idx"),
+            # The duplicate check, and a name's latest comment on a post (what a mention
+            # links to, comments.thread_store), read backwards from the last.
+            models.Index(fields=["post", "author_name", "id"], name="comment_post_author_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -146,6 +152,25 @@ class Comment(MPTTModel):
     def display_name(self) -> str:
         """The name given, else a stable per-thread label (comments.identity)."""
         return self.author_name or anonymous_label(self.post_id, self.author_email, self.ip_address)
+
+
+class CommenterName(models.Model):
+    """A name a published comment readers see was signed with on a post: the names a new
+    comment's text is matched against (comments.mentions), read without reading the
+    post's comments. Kept by comments.thread_store; may hold names whose comments have
+    gone since (a lookup checks the comments), never lacks one that has some.
+    """
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "name"], name="commenter_name_post_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def commentable_posts():
