@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 from django.apps import apps
+from django.core import serializers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -118,3 +119,19 @@ def test_the_migration_records_the_names_of_existing_comments():
 
     assert list(stored) == before
     assert {post.pk, other.pk} == {post_id for post_id, _ in before}
+
+
+def test_comments_loaded_from_a_fixture_bring_their_names():
+    post = PostFactory()
+    first = comment_create(post=post, author_name="Dre", body="Bears.")
+    comment_create(post=post, parent=first, author_name="MD2", body="Wolves.")
+    dumped = serializers.serialize("json", Comment.objects.filter(post=post).order_by("pk"))
+    Comment.objects.filter(post=post).delete()
+    CommenterName.objects.all().delete()
+
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()  # as loaddata saves: raw, the stored values as dumped
+
+    assert set(CommenterName.objects.values_list("name", flat=True)) == {"Dre", "MD2"}
+    reply = comment_create(post=post, parent=first, author_name="Ann", body="MD2 is right.")
+    assert reply.markup.count("commenter-mention") == 1
