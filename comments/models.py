@@ -22,7 +22,11 @@ class Comment(MPTTModel):
         AUTHOR = "author", "Author"
         TEAM = "team", "Team"
 
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: the indexes below that start with the post serve its lookups,
+    # and every index is one more write for each row a new reply shifts in its tree.
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -48,9 +52,8 @@ class Comment(MPTTModel):
         max_length=10_000, help_text="Plain text; paragraphs and line breaks are kept."
     )
     body_html = models.TextField(editable=False, default="")
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True
-    )
+    # Indexed with created_at below (the statuses' lists, newest first), not alone.
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
     created_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was posted; unknown for some imported comments."
     )
@@ -161,7 +164,10 @@ class CommenterName(models.Model):
     gone since (a lookup checks the comments), never lacks one that has some.
     """
 
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique constraint, which starts with it.
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     name = models.CharField(max_length=100)
 
     class Meta:

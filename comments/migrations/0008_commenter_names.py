@@ -29,6 +29,16 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100)),
             ],
         ),
+        migrations.AlterField(
+            model_name='comment',
+            name='post',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='blog.post'),
+        ),
+        migrations.AlterField(
+            model_name='comment',
+            name='status',
+            field=models.CharField(choices=[('published', 'Published'), ('pending', 'Pending moderation'), ('spam', 'Spam'), ('removed', 'Removed')], default='published', max_length=10),
+        ),
         migrations.AddIndex(
             model_name='comment',
             index=models.Index(django.db.models.functions.text.Upper('author_email'), models.F('created_at'), name='comment_email_recent_idx'),
@@ -40,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='commentername',
             name='post',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='blog.post'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='blog.post'),
         ),
         migrations.AddConstraint(
             model_name='commentername',
