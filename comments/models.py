@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -21,7 +22,11 @@ class Comment(MPTTModel):
         AUTHOR = "author", "Author"
         TEAM = "team", "Team"
 
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: the indexes below that start with the post serve its lookups,
+    # and every index is one more write for each row a new reply shifts in its tree.
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -47,9 +52,8 @@ class Comment(MPTTModel):
         max_length=10_000, help_text="Plain text; paragraphs and line breaks are kept."
     )
     body_html = models.TextField(editable=False, default="")
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.PUBLISHED, db_index=True
-    )
+    # Indexed with created_at below (the statuses' lists, newest first), not alone.
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
     created_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was posted; unknown for some imported comments."
     )
@@ -115,8 +119,13 @@ class Comment(MPTTModel):
                 name="comment_post_thread_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
-            # The flood check: this client's comments of the last few seconds.
+            # The flood check: this client's, or this email's, comments of the last few
+            # seconds (comments.moderation compares emails by Upper, as this index does).
             models.Index(fields=["client_network", "created_at"], name="comment_client_recent_idx"),
+            models.Index(Upper("author_email"), "created_at", name="comment_email_recent_idx"),
+            # The duplicate check, and a name's latest comment on a post (what a mention
+            # links to, comments.thread_store), read backwards from the last.
+            models.Index(fields=["post", "author_name", "id"], name="comment_post_author_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -146,6 +155,28 @@ class Comment(MPTTModel):
     def display_name(self) -> str:
         """The name given, else a stable per-thread label (comments.identity)."""
         return self.author_name or anonymous_label(self.post_id, self.author_email, self.ip_address)
+
+
+class CommenterName(models.Model):
+    """A name a published comment readers see was signed with on a post: the names a new
+    comment's text is matched against (comments.mentions), read without reading the
+    post's comments. Kept by comments.thread_store; may hold names whose comments have
+    gone since (a lookup checks the comments), never lacks one that has some.
+    """
+
+    # Indexed by the unique constraint, which starts with it.
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "name"], name="commenter_name_post_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def commentable_posts():

@@ -21,7 +21,7 @@ from comments.moderation import (
 from comments.notifications import notify_about
 from comments.signals import comments_changed
 from comments.thread_store import refreshes_grouped
-from comments.trees import lock_tree
+from comments.trees import lock_tree, lock_tree_of
 
 
 @transaction.atomic
@@ -71,6 +71,8 @@ def comment_create(
         client_network=client_network or (client_key(ip_address) if ip_address else ""),
     )
     comment.full_clean(exclude=["parent", "post"])
+    # Its place, from the parent as read under the lock (mptt would read it again).
+    Comment.objects.insert_node(comment, parent, position="last-child", refresh_target=False)
     comment.save()
     return comment
 
@@ -214,10 +216,9 @@ def _lock_node(node: Comment) -> Comment:
     the lock is held, never before.
     """
     while True:
-        tree_id = Comment.objects.filter(pk=node.pk).values_list("tree_id", flat=True).get()
-        lock_tree(tree_id)
+        tree_id = lock_tree_of(node.pk)
         fresh = Comment.objects.get(pk=node.pk)
-        if fresh.tree_id == tree_id:  # not moved to another tree while we waited
+        if tree_id is None or fresh.tree_id == tree_id:  # not moved while we waited
             return fresh
 
 

@@ -25,6 +25,27 @@ def lock_tree(tree_id: int = 0) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tree_id])
 
 
+def lock_tree_of(comment_id: int) -> int | None:
+    """Hold the lock on the tree a comment is in, found and taken in one statement; return
+    that tree's id (None where no lock is needed: SQLite serialises writers itself).
+
+    The comment's other fields must be read after this returns (the statement's snapshot
+    predates the lock). Raises Comment.DoesNotExist if there is no such comment.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tree_id, pg_advisory_xact_lock(%s, tree_id) FROM {table} WHERE id = %s",
+            [LOCK_NAMESPACE, comment_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Comment.DoesNotExist(f"no comment {comment_id}")
+    return row[0]
+
+
 @dataclass(frozen=True)
 class TreeProblem:
     comment_id: int

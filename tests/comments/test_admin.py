@@ -125,13 +125,18 @@ def locked_trees(monkeypatch):
     from comments import services
 
     taken = []
-    real = services.lock_tree
+    real, real_of = services.lock_tree, services.lock_tree_of
 
     def spy(tree_id):
         taken.append(tree_id)
         return real(tree_id)
 
+    def spy_of(comment_id):  # the tree a comment is in, found as the lock is taken
+        taken.append(Comment.objects.values_list("tree_id", flat=True).get(pk=comment_id))
+        return real_of(comment_id)
+
     monkeypatch.setattr(services, "lock_tree", spy)
+    monkeypatch.setattr(services, "lock_tree_of", spy_of)
     return taken
 
 
