@@ -7,7 +7,7 @@ SEED := fixtures/clinicspeak-alemtuzumab-nmo.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-load test-fast test-e2e install checkers browser migrate seed lint fixtures lock clean
+.PHONY: run test test-load test-thorough test-fast test-e2e install checkers browser migrate seed lint fixtures lock clean
 
 ## Serve the site with the seed post on http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set).
 run: install migrate seed demo-staff
@@ -27,6 +27,12 @@ test: install checkers
 .PHONY: test-load
 test-load: install checkers
 	$(BIN)/python -m pytest -m load $(PYTEST_ARGS)
+
+## The property tests (marked property) with their full counts: `make test` runs a sample
+## of each (tests/thorough.py); CI runs both.
+.PHONY: test-thorough
+test-thorough: install
+	TEST_THOROUGH=1 $(BIN)/python -m pytest $(XDIST) -m property $(PYTEST_ARGS)
 
 ## The edit loop: stop at the first failure, without the browser tests and the benchmark harness.
 test-fast: install checkers

@@ -5,7 +5,7 @@ In two parts, so that a new comment does not rebuild the pages it does not chang
 - a **comment page** (`DiscussionPage`): its comments' markup and structured data, which
   change only with comments on that page or before it in tree order (or in the tree of
   its last comment, whose reply counts it shows). Built from one query that reads only
-  its own comments however long the thread (`comments.thread.read_thread_page`),
+  its own comments however long the thread (`comments.thread_page.read_thread_page`),
   assembled from their stored markup with its structured data serialized once, and
   cached per page by the post page (`blog.caching`), so readers of a long thread pay for
   it once per change that reaches it;
@@ -27,8 +27,8 @@ from django.utils.safestring import SafeString
 from blog.models import Post
 from blog.structured_data import RawJson, comments_json_ld, serialize_json_ld
 from comments.models import Comment
-from comments.thread import read_thread_page
 from comments.thread_html import render_thread_page
+from comments.thread_page import read_thread_page
 from comments.visibility import PLACEHOLDER
 
 

@@ -112,7 +112,7 @@ class Comment(MPTTModel):
         ordering = ["tree_id", "lft"]
         indexes = [
             models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_idx"),
-            # A post's threads in order, with their sizes (comments.thread.read_thread_page).
+            # A post's threads in order, with their sizes (comments.thread_page.read_thread_page).
             models.Index(
                 fields=["post", "tree_id"],
                 condition=models.Q(parent=None),

@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,25 @@ MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 
 
 def manage(*args, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, str(MANAGE), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-    )
+    """Run manage.py in a fresh process with only the given settings in its environment.
+
+    Its database is a scratch SQLite file unless `env` names one: `check` opens the
+    default database, which would otherwise be the checkout's db.sqlite3 (or, on
+    PostgreSQL, the real database rather than the test one).
+    """
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))
+    }
+    with tempfile.TemporaryDirectory(prefix="msblog-manage-") as scratch:
+        environment["DATABASE_URL"] = f"sqlite:///{Path(scratch) / 'db.sqlite3'}"
+        environment.update(env)
+        return subprocess.run(
+            [sys.executable, str(MANAGE), *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+        )
 
 
 PRODUCTION = {

@@ -14,6 +14,7 @@ from blog.importers import (
     parse_post_document,
 )
 from blog.importers.parser import parse_citation
+from tests.thorough import THOROUGH, property_test
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 
@@ -827,13 +828,15 @@ def test_odd_but_well_formed_inputs_parse(text):
     assert post.body_paragraphs
 
 
+@property_test
 def test_mangled_seeds_parse_or_raise_only_import_format_error(seed_text):
-    """Delete, cut at or insert odd lines at every line of the seed; never crash."""
+    """Delete, cut at or insert odd lines at every line of the seed (every third line
+    outside a thorough run); never crash."""
     lines = seed_text.split("\n")
     inserts = ["  •", "      • x", "x", "    x", "By Prof G", "  1. x", "\t• x"]
     inserts += ["3 comments:", "About the author", "CoI: none"]
     variants = []
-    for index in range(len(lines)):
+    for index in range(0, len(lines), 1 if THOROUGH else 3):
         variants.append(lines[:index] + lines[index + 1 :])
         variants.append(lines[: index + 1])
         variants.append(lines[index:])

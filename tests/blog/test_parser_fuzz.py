@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from blog.importers import ImportFormatError, ParsedPost, decode_document, parse_post_document
 from tests.conftest import SAMPLES_DIR, SEED_PATH
+from tests.thorough import examples, property_test
 
 SEED_LINES = SEED_PATH.read_text(encoding="utf-8").split("\n")
 SAMPLES = sorted(SAMPLES_DIR.glob("*.txt"))
@@ -83,13 +84,15 @@ def assert_well_formed(error: ImportFormatError, text: str) -> None:
     assert error.message and error.message.strip()
 
 
-@settings(max_examples=1000, deadline=None)
+@property_test
+@settings(max_examples=examples(1000, 200), deadline=None)
 @given(text=documents)
 def test_arbitrary_text_parses_or_is_refused_with_a_position(text):
     parse_or_refuse(text)
 
 
-@settings(max_examples=1000, deadline=None)
+@property_test
+@settings(max_examples=examples(1000, 200), deadline=None)
 @given(text=mutated_seed())
 def test_mutated_seed_parses_or_is_refused_with_a_position(text):
     parsed = parse_or_refuse(text)
@@ -98,7 +101,8 @@ def test_mutated_seed_parses_or_is_refused_with_a_position(text):
         assert all(comment.body for comment in parsed.comments)
 
 
-@settings(max_examples=200, deadline=None)
+@property_test
+@settings(max_examples=examples(200, 50), deadline=None)
 @given(text=mutated_seed())
 def test_crlf_and_cr_line_endings_parse_like_lf(text):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -114,7 +118,8 @@ def test_crlf_and_cr_line_endings_parse_like_lf(text):
         assert got == expected
 
 
-@settings(max_examples=500, deadline=None)
+@property_test
+@settings(max_examples=examples(500, 100), deadline=None)
 @given(data=st.one_of(st.binary(), documents.map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_decode_document_raises_only_import_format_error(data):
     try:

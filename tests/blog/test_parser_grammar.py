@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blog.importers import ParsedPost, decode_document, parse_post_document
+from tests.thorough import examples, property_test
 
 WORDS = ["relapse", "trial", "cohort", "lesion", "nerve", "clinic", "scan", "dose", "nurse"]
 DATE_FORMATS = ["%A, %d %B %Y", "%d %B %Y", "%A, %B %d, %Y", "%B %d, %Y", "%Y-%m-%d"]
@@ -215,7 +216,8 @@ def structure(post: ParsedPost) -> dict:
     }
 
 
-@settings(max_examples=100, deadline=None)
+@property_test
+@settings(max_examples=examples(100, 25), deadline=None)
 @given(built=page())
 def test_a_document_built_from_the_grammar_parses_to_its_structure(built):
     data, plan = built

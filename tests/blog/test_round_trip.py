@@ -18,11 +18,12 @@ from comments.models import Comment
 from tests.blog.test_parser_fuzz import mutated_seed
 from tests.conftest import SEED_PATH
 from tests.snapshot import post_content
+from tests.thorough import examples, property_test
 
 pytestmark = pytest.mark.django_db
 
 DB_SETTINGS = settings(
-    max_examples=30,  # each example writes and re-imports a post: the slowest tests
+    max_examples=examples(30, 10),  # each example writes and re-imports a post: the slowest
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -163,6 +164,7 @@ def post_document(draw) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+@property_test
 @DB_SETTINGS
 @given(document=post_document())
 def test_generated_posts_survive_export_and_reimport(document):
@@ -177,6 +179,7 @@ def test_generated_posts_survive_export_and_reimport(document):
     assert content(again) == before
 
 
+@property_test
 @DB_SETTINGS
 @given(document=mutated_seed())
 def test_any_mutated_seed_that_imports_is_unchanged_on_the_second_import(document):

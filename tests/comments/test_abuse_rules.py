@@ -1,6 +1,7 @@
 """Each moderation and abuse rule, configured in settings, on its own."""
 
 import datetime
+import os
 import uuid
 
 import pytest
@@ -124,6 +125,7 @@ def test_duplicate_comment_is_refused(client, seed_post):
     assert Comment.objects.filter(body="Get smart, bredrins.").count() == 1
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_rate_limit_per_client(client, seed_post, settings):
     settings.COMMENTS_RATE_LIMIT = 3
 
@@ -135,6 +137,7 @@ def test_rate_limit_per_client(client, seed_post, settings):
     assert Comment.objects.filter(body__startswith="Comment ").count() == 3
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_spoofed_forwarded_for_does_not_bypass_the_rate_limit(client, seed_post, settings):
     settings.COMMENTS_RATE_LIMIT = 2
     settings.COMMENTS_TRUSTED_PROXY_COUNT = 1
@@ -178,30 +181,29 @@ def test_client_ip_trusts_only_configured_proxies(
     assert client_ip(request) == expected
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_rate_limit_is_shared_across_processes_through_redis(client, seed_post, settings):
     """Two cache clients (as two worker processes would have) count against one Redis key."""
     redis = pytest.importorskip("redis")
+    # TEST_REDIS_URL when set (a database of its own); never cleared, as others may share it.
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+        pytest.skip(f"Redis is not running at {url}")
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": url,
             "KEY_PREFIX": f"msblog-test-{uuid.uuid4().hex}",  # concurrent runs never share keys
         }
     }
     settings.COMMENTS_RATE_LIMIT = 2
     from django.core.cache import caches
 
-    caches["default"].clear()
-    try:
-        codes = [submit(client, seed_post, body=f"Redis {n}.").status_code for n in range(2)]
-        # A fresh connection: what another process would see.
-        del caches["default"]
-        codes.append(submit(client, seed_post, body="Redis 2.").status_code)
-    finally:
-        caches["default"].clear()
+    codes = [submit(client, seed_post, body=f"Redis {n}.").status_code for n in range(2)]
+    # A fresh connection: what another process would see.
+    del caches["default"]
+    codes.append(submit(client, seed_post, body="Redis 2.").status_code)
 
     assert codes == [302, 302, 429]

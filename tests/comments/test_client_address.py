@@ -7,7 +7,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.moderation import UNKNOWN_CLIENT, client_key
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("relaxed_limits")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("relaxed_limits", "frozen_clock")]
 
 
 def post_from(client, post, body, *, remote="10.1.1.1", forwarded=None):

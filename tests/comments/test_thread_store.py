@@ -17,7 +17,8 @@ from comments.services import (
     comment_move,
     comments_set_status,
 )
-from comments.thread import build_thread, paginate_thread, read_thread_page, thread_comments
+from comments.thread import build_thread, paginate_thread, thread_comments
+from comments.thread_page import read_thread_page
 from comments.thread_store import STORED, thread_refresh
 from tests.factories import CommentFactory, PostFactory, bulk_thread
 

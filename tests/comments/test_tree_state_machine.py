@@ -22,6 +22,7 @@ from comments.models import Comment
 from comments.services import comment_create, comment_delete, comment_move, comments_set_status
 from comments.trees import find_tree_problems
 from tests.factories import PostFactory
+from tests.thorough import examples, property_test
 
 BODIES = st.sampled_from(["First!", "A reply.", "Two lines\nof text.", "Para one.\n\nPara two."])
 
@@ -160,12 +161,13 @@ class CommentTreeMachine(RuleBasedStateMachine):
             )
 
 
+@property_test
 @pytest.mark.django_db
 def test_random_comment_tree_writes_keep_the_trees_sound():
     run_state_machine_as_test(
         CommentTreeMachine,
         settings=settings(
-            max_examples=30,
+            max_examples=examples(30, 8),
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
