@@ -2,7 +2,7 @@
 its `position` among the comments readers see in its thread (a top-level comment and its
 replies, in tree order), its `reply_count`, on a top-level comment `thread_shown` (how
 many its thread shows), and its `markup` (comments.markup). A comment page is then read
-by tree order and stored positions (`comments.thread.read_thread_page`) and assembled
+by tree order and stored positions (`comments.thread_page.read_thread_page`) and assembled
 from stored markup.
 
 Positions count within a thread, not the whole post, so a new reply moves only the
