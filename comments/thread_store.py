@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Case, F, Max, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.signals import post_delete, post_save
@@ -132,13 +133,24 @@ def thread_refresh(post_ids: Iterable[int]) -> int:
         wanted = expected_values(rows)
         for row in rows:
             if (row.position, row.reply_count, row.thread_shown, row.markup) != wanted[row.pk]:
-                comment = Comment(pk=row.pk)
-                for field, value in zip(STORED, wanted[row.pk], strict=True):
-                    setattr(comment, field, value)
-                changed.append(comment)
-    # Only these columns: no tree field is written, so mptt has nothing to keep.
-    Comment.objects.bulk_update(changed, STORED, batch_size=200)
+                changed.append((*wanted[row.pk], row.pk))
+    _write_stored(changed)
     return len(changed) + names_record(Comment.objects.filter(post_id__in=post_ids))
+
+
+def _write_stored(rows: list[tuple]) -> None:
+    """Write the stored values of these comments, each row the STORED values and the
+    comment's id: one UPDATE statement run per row (bulk_update builds a CASE over every
+    row, some 30 s for 10,000 comments). Only these columns: no tree field is written, so
+    mptt has nothing to keep."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(Comment)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(Comment._meta.get_field(name).column)} = %s" for name in STORED)
+    sql = f"UPDATE {quote(Comment._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def commenter_names(queryset):

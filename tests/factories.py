@@ -135,6 +135,7 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
     from django.db.models import Max
 
     from comments.rendering import render_comment_body
+    from comments.thread_store import thread_refresh
     from comments.trees import number_nested_sets
 
     rng = random.Random(seed)
@@ -175,21 +176,5 @@ def bulk_thread(post, count: int, *, seed: int = 0, statuses=None) -> list[Comme
                 parent = parents[comment._index]
                 comment.parent = by_index[parent] if parent is not None else None
             Comment.objects.bulk_create(batch, batch_size=500)
-        store_thread_values(post)  # what save() would have kept: the page's stored values
+        thread_refresh([post.pk])  # what save() would have kept: stored values, names
     return rows
-
-
-def store_thread_values(post) -> None:
-    """Write the stored values of the post's comments as `thread_refresh` would
-    (`comments.thread_store.expected_values`), in one UPDATE statement run per row:
-    `bulk_update` builds a CASE over every row, about 30 s for 10,000 comments."""
-    from django.db import connection
-
-    from comments.thread_store import STORED, expected_values, rows_of
-
-    wanted = expected_values(rows_of(Comment.objects.filter(post_id=post.pk)))
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(Comment._meta.get_field(name).column)} = %s" for name in STORED)
-    sql = f"UPDATE {quote(Comment._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*values, pk) for pk, values in wanted.items()])
