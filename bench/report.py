@@ -322,6 +322,22 @@ def markdown(run: Run, targets: list[Target]) -> str:
     return "\n".join(lines)
 
 
+GENERATED_SECTIONS = ("## Machine", "## Method", "## Results", "## Targets")
+
+
+def write_report(path: Path, report: str) -> None:
+    """Write `make bench`'s report (`markdown`) into BENCHMARKS.md, keeping every section
+    it does not write (the notes written by hand after it, the mixed-load and fault
+    tables of `write_section`) as they are."""
+    kept = ""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        headings = re.finditer(r"^## .*$", text, re.M)
+        others = [m.start() for m in headings if m.group(0) not in GENERATED_SECTIONS]
+        kept = text[others[0] :] if others else ""
+    path.write_text(report.rstrip("\n") + ("\n\n" + kept if kept else "\n"), encoding="utf-8")
+
+
 def write_section(path: Path, section: str) -> None:
     """Put a `## Heading` section (its first line) into BENCHMARKS.md, replacing the
     section of that heading if there is one, else adding it at the end."""

@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for line in report.target_lines(targets):
         print(line)
-    args.output.write_text(report.markdown(run, targets), encoding="utf-8")
+    report.write_report(args.output, report.markdown(run, targets))
     log(f"wrote {args.output}")
     if args.json:
         data = run.as_dict()

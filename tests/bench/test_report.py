@@ -2,6 +2,7 @@
 
 import pytest
 
+from bench import report
 from bench.report import Run, Throughput, Timing, evaluate_targets, markdown, text_table
 
 
@@ -128,3 +129,22 @@ def test_table_and_markdown_show_the_figures_and_verdicts():
         "- **MET**: Post page, 1,000 comments, cold ≤ 40 ms (measured: median 30.0 ms)" in document
     )
     assert "120 MiB" in document
+
+
+def test_the_report_replaces_its_own_sections_and_keeps_the_rest(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text(
+        "# Benchmarks\n\nold run\n\n## Machine\n\nold\n\n## Results\n\nold table\n\n"
+        "## Targets\n\nold verdicts\n\n## Not met: why\n\nby hand\n\n## Mixed load\n\ntable\n"
+    )
+    report.write_report(path, "# Benchmarks\n\nnew run\n\n## Results\n\nnew table\n")
+    text = path.read_text()
+    assert "old" not in text
+    assert text.startswith("# Benchmarks\n\nnew run\n\n## Results\n\nnew table\n\n## Not met")
+    assert text.endswith("## Not met: why\n\nby hand\n\n## Mixed load\n\ntable\n")
+
+
+def test_a_first_report_is_the_whole_file(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    report.write_report(path, "# Benchmarks\n\n## Results\n\ntable\n")
+    assert path.read_text() == "# Benchmarks\n\n## Results\n\ntable\n"
