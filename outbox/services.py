@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +86,7 @@ def messages_send_due(*, limit: int = 20) -> SendReport:
     request.
     """
     report = SendReport()
+    _record_sent_before()
     for message in _claim_due(limit):
         try:
             EmailMessage(
@@ -97,11 +98,30 @@ def messages_send_due(*, limit: int = 20) -> SendReport:
         except Exception as error:  # any failure of the mail server or the network
             _record_failure(message, error, report)
         else:
-            Message.objects.filter(pk=message.pk).update(
-                status=Message.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
+            sent_at = timezone.now()
+            try:
+                _record_sent(message.pk, sent_at)
+            except DatabaseError:
+                _sent_unrecorded[message.pk] = sent_at
+                raise
             report.sent += 1
     return report
+
+
+# Messages this worker sent but could not mark sent (the database failed just then),
+# marked at its next round: otherwise their claim would run out and they would be sent
+# again. Lost only if the worker stops first (then they are sent again: at least once).
+_sent_unrecorded: dict[int, datetime.datetime] = {}
+
+
+def _record_sent(pk: int, sent_at: datetime.datetime) -> None:
+    Message.objects.filter(pk=pk).update(status=Message.Status.SENT, sent_at=sent_at, last_error="")
+
+
+def _record_sent_before() -> None:
+    for pk, sent_at in list(_sent_unrecorded.items()):
+        _record_sent(pk, sent_at)
+        del _sent_unrecorded[pk]
 
 
 def _record_failure(message: Message, error: Exception, report: SendReport) -> None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from outbox import services
 from outbox.models import Message
 from outbox.services import SendReport, message_enqueue, messages_send_due
 from tests.smtp_servers import (
@@ -139,6 +140,31 @@ def test_a_message_claimed_by_a_killed_worker_is_sent_after_the_claim_expires(se
 
     with later(settings.OUTBOX_CLAIM_SECONDS + 1):
         assert messages_send_due().sent == 1
+
+
+def test_a_message_sent_while_the_database_failed_is_marked_sent_not_sent_again(
+    settings, monkeypatch
+):
+    message = message_enqueue(to=["a@example.org"], subject="Hello", body="Hi")
+    real = services._record_sent
+
+    def database_down(pk, sent_at):
+        raise OperationalError("the database went away after the server took the message")
+
+    with smtp_sink() as sink:
+        settings.MAILERS = smtp_mailers(sink.port)
+        monkeypatch.setattr(services, "_record_sent", database_down)
+        with pytest.raises(OperationalError):
+            messages_send_due()
+        monkeypatch.setattr(services, "_record_sent", real)
+        # The worker's next round, even after the claim ran out, marks it and sends nothing.
+        with later(settings.OUTBOX_CLAIM_SECONDS + 1):
+            assert messages_send_due().sent == 0
+
+    assert len(sink.messages) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.SENT, 1)
+    assert message.sent_at is not None
 
 
 def test_the_message_is_written_in_the_comments_transaction(
