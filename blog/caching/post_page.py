@@ -27,7 +27,6 @@ from blog.caching.versions import (
     page_versions,
     post_version,
     site_posts_version,
-    slug_key,
     versions_key,
 )
 from blog.compression import (
@@ -318,8 +317,7 @@ class PostPageCaching:
             validators = Validators.of(self.versions, self.request.path)
             if self._page_key is not None:
                 response.add_post_render_callback(self._store_page)
-        elif self.pk is not None:  # the cache had the slug's old post: correct it
-            cache.set(slug_key(post.slug), post.pk, settings.BLOG_CACHE_SECONDS)
+        elif self.pk is not None:  # the cache had the slug's old post: read it again
             cache.delete(versions_key(post.slug))
         if self._page_key is None or not self._read_first(post):
             self._release()  # nothing will be stored
