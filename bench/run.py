@@ -132,6 +132,8 @@ def environment(args, scratch: ScratchDatabase, workdir: Path, cache_url: str) -
         CACHE_KEY_PREFIX=f"msblog-bench-{secrets.token_hex(4)}",
         PYTHONPATH=str(BASE_DIR),
     )
+    if args.quick:
+        env["BENCH_QUICK"] = "1"
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
     if args.threads:
