@@ -25,19 +25,19 @@ comment elsewhere leaves other posts' pages alone). Keyed by those versions:
 The post page (`PostPageCaching`), the other reader pages (`conditional_on_site`) and the
 feeds (`cached_feed`) answer conditional GETs (ETag, Last-Modified) from the same tokens,
 and say who may keep them (`http`). What bumps which version: `blog.signals`, the one
-place that calls `posts_changed` and `comments_changed`.
+place that calls `posts_changed` and `comments_changed` (`changes`; an import groups
+its calls with `changes_grouped`, so each post it writes is bumped once).
 """
 
+from blog.caching.changes import changes_grouped, comments_changed, posts_changed
 from blog.caching.feeds import cached_feed
 from blog.caching.fragments import around_post_html, cached, origin_of, sidebar_html
 from blog.caching.http import conditional_on_site, is_personal, no_store
 from blog.caching.post_page import PostPageCaching
 from blog.caching.versions import (
     ALL_TREES,
-    comments_changed,
     post_saved,
     post_version,
-    posts_changed,
     site_posts_version,
     site_version,
 )
@@ -48,6 +48,7 @@ __all__ = [
     "around_post_html",
     "cached",
     "cached_feed",
+    "changes_grouped",
     "comments_changed",
     "conditional_on_site",
     "is_personal",

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from authors.models import Author
 from authors.services import author_default
-from blog.caching import posts_changed
+from blog.caching import changes_grouped, posts_changed
 from blog.importers.document import ImportFormatError, ParsedPaper, ParsedPost
 from blog.models import (
     PAPER_CITATION_FIELDS,
@@ -128,7 +128,13 @@ def import_post(
     post as a draft (a new post is otherwise published; an existing one keeps its status).
 
     A new or changed post gets a version in its history (origin "import", by `user`).
+    Its cached versions are bumped once, at the end (`changes_grouped`), not per row.
     """
+    with changes_grouped():
+        return _import_post(parsed, source_ref, published_at, author_name, draft, user)
+
+
+def _import_post(parsed, source_ref, published_at, author_name, draft, user) -> ImportResult:
     validate_parsed_post(parsed, author_name=author_name)
     result = ImportResult(post=None, action=CREATED)
     author = _upsert_author(parsed, author_name, result)

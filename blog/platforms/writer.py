@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from authors.models import Author
-from blog.caching import posts_changed
+from blog.caching import changes_grouped, posts_changed
 from blog.models import Hashtag, Post, PostHashtag, Series, hashtag_slug
 from blog.platforms import source as s
 from blog.platforms.report import CREATED, SKIPPED, UNCHANGED, UPDATED, ImportReport
@@ -80,7 +80,7 @@ def import_post(
         report.skip(source.line, what, f"not changed since {options.since:%Y-%m-%d}")
         return SKIPPED
     try:
-        with transaction.atomic():
+        with transaction.atomic(), changes_grouped():  # one version bump per post
             post_id, action = _write_post(source, authors=authors, options=options, report=report)
             if options.dry_run:
                 transaction.set_rollback(True)
