@@ -73,7 +73,7 @@ class Site:
 
     def environment(self) -> dict[str, str]:
         """Production settings against this run's servers."""
-        shape = Namespace(workers=self.args.workers, threads=self.args.threads, quick=False)
+        shape = Namespace(workers=self.args.workers, threads=self.args.threads)
         env = environment(shape, self.scratch, self.workdir, self.redis.url)
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings",

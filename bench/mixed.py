@@ -280,10 +280,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="msblog-bench-mixed-"))
     scratch = ScratchDatabase.create(args.database_url, workdir)
     env = environment(
-        Namespace(workers=args.workers, threads=args.threads, quick=False),
-        scratch,
-        workdir,
-        args.cache_url,
+        Namespace(workers=args.workers, threads=args.threads), scratch, workdir, args.cache_url
     )
     env.update(BENCH_COUNT_BUILDS="1", COMMENTS_FLOOD_SECONDS="0", COMMENTS_RATE_LIMIT="1000000")
     os.environ.update(env)

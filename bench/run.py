@@ -111,7 +111,9 @@ def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
         return False
 
 
-def environment(args, scratch: ScratchDatabase, workdir: Path, cache_url: str) -> dict:
+def environment(
+    args, scratch: ScratchDatabase, workdir: Path, cache_url: str, *, quick: bool = False
+) -> dict:
     """The production environment the site runs in, pointed at this run's own resources."""
     env = {
         key: value
@@ -132,7 +134,7 @@ def environment(args, scratch: ScratchDatabase, workdir: Path, cache_url: str) -
         CACHE_KEY_PREFIX=f"msblog-bench-{secrets.token_hex(4)}",
         PYTHONPATH=str(BASE_DIR),
     )
-    if args.quick:
+    if quick:  # config.bench_settings: static files without compressed copies
         env["BENCH_QUICK"] = "1"
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
@@ -182,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
         return 2
     cache_url = args.cache_url or ("redis://127.0.0.1:6379/0" if redis_answers() else "locmem://")
-    env = environment(args, scratch, workdir, cache_url)
+    env = environment(args, scratch, workdir, cache_url, quick=args.quick)
     log(
         f"scratch database {scratch.url}; cache {cache_url} under the key prefix "
         f"{env['CACHE_KEY_PREFIX']}; work directory {workdir}"

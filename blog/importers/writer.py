@@ -110,6 +110,7 @@ def validate_parsed_post(parsed: ParsedPost, *, author_name: str = "") -> None:
 
 
 @transaction.atomic
+@changes_grouped()  # inside the transaction: its version bumps, once per post, at the end
 def import_post(
     parsed: ParsedPost,
     *,
@@ -130,11 +131,6 @@ def import_post(
     A new or changed post gets a version in its history (origin "import", by `user`).
     Its cached versions are bumped once, at the end (`changes_grouped`), not per row.
     """
-    with changes_grouped():
-        return _import_post(parsed, source_ref, published_at, author_name, draft, user)
-
-
-def _import_post(parsed, source_ref, published_at, author_name, draft, user) -> ImportResult:
     validate_parsed_post(parsed, author_name=author_name)
     result = ImportResult(post=None, action=CREATED)
     author = _upsert_author(parsed, author_name, result)
