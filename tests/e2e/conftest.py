@@ -6,9 +6,12 @@ Outside CI they skip with a message when Chromium or Playwright is missing; in C
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +30,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# A browser test that waits on something that never comes (Playwright's evaluate has no
+# timeout of its own) fails after this many seconds instead of holding the run (pytest-timeout).
+TIMEOUT_SECONDS = 120
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.timeout(TIMEOUT_SECONDS))
+
+
 def _missing() -> str:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
@@ -42,6 +56,37 @@ def _skip_or_fail(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+class OneAppCallAtATimeServer(ThreadedWSGIServer):
+    """Django's threaded test server, running one request through the site at a time.
+
+    On SQLite the test database lives in memory, and every request thread of the live
+    server uses the test's one connection to it. Two requests at once on that connection
+    (a page's two admin requests, say) can block each other inside SQLite for good: a
+    hang seen in CI. The browser still opens as many connections as it likes; only the
+    site's code runs one request at a time.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server; on in-memory SQLite, one request at a time."""
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"), start=False)
+    if server.thread.connections_override:  # read by LiveServerThread._create_server
+        server.thread.server_class = OneAppCallAtATimeServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
