@@ -291,8 +291,11 @@ SHELL_READERS = (
 
 
 def page_timings(measurer, posts: dict, reference: int) -> list:
-    """Time the hello view, each post page cold, warm and with cookies, and a conditional
-    GET of the reference post, in process."""
+    """Time the hello view, each post page cold, warm and with cookies, the reference
+    post cold with all its comments on one page, and a conditional GET of the reference
+    post, in process."""
+    from django.test import override_settings  # once django.setup() has run (main)
+
     timings = []
     sizes = sorted(posts)
     log("in process: hello view")
@@ -327,6 +330,17 @@ def page_timings(measurer, posts: dict, reference: int) -> list:
                     size=size,
                 )
             )
+    log(f"in process: all {reference:,} comments on one page")
+    with override_settings(COMMENTS_PER_PAGE=max(reference, 1)):
+        timings.append(
+            measurer.get(
+                f"one-page-cold-{reference}",
+                f"post page, all {reference:,} comments on one page, cold",
+                posts[reference].get_absolute_url(),
+                cold=True,
+                size=reference,
+            )
+        )
     log(f"in process: conditional GET at {reference:,} comments")
     timings.append(
         measurer.conditional(

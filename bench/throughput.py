@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from bench import load, report, server
 
+# What Chromium and Firefox send: every reader's browser takes a compressed page.
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
 
 def generate_load(args, tool: str, url: str, headers: dict, duration: float) -> load.LoadResult:
     if tool == "wrk":
@@ -46,6 +49,12 @@ def throughput(
                 f"gunicorn: post page, {reference:,} comments, warm",
                 reference_path,
                 {},
+            ),
+            (
+                f"post-cached-browser-{reference}",
+                f"gunicorn: post page, {reference:,} comments, warm, as a browser asks",
+                reference_path,
+                BROWSER,
             ),
             (
                 f"conditional-{reference}",

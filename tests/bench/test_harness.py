@@ -75,6 +75,7 @@ def test_every_in_process_row_is_measured(quick_run):
             for kind in ("cold", "cached", "cookie", "shell")
             for n in (0, 10, 100)
         ),
+        "one-page-cold-10",
         "conditional-10",
         "reply-10",
         "reply-100",
@@ -91,13 +92,21 @@ def test_every_in_process_row_is_measured(quick_run):
     # A cookie that changes nothing on the page does not stop the stored page.
     assert all(row["queries"] == 0 for key, row in timings.items() if key.startswith("post-cookie"))
     assert timings["conditional-10"]["status"] in (200, 304)
+    assert timings["one-page-cold-10"]["status"] == 200
+    assert timings["one-page-cold-10"]["queries"] > 0
     assert timings["reply-100"]["queries"] > 0
 
 
 def test_gunicorn_throughput_and_memory_are_measured(quick_run):
     loads = {row["key"]: row for row in quick_run["data"]["throughputs"]}
 
-    assert set(loads) == {"hello", "post-cached-10", "conditional-10", "post-100"}
+    assert set(loads) == {
+        "hello",
+        "post-cached-10",
+        "post-cached-browser-10",
+        "conditional-10",
+        "post-100",
+    }
     for row in loads.values():
         assert row["tool"] == "python"
         assert row["completed"] > 0
@@ -119,10 +128,10 @@ def test_the_table_and_targets_are_printed_and_written(quick_run):
     assert "| post page, 100 comments, cold | 200 |" in document
     assert "| gunicorn: post page, 100 comments | 200 |" in document
     verdicts = re.findall(r"^- \*\*(MET|NOT MET|NOT MEASURED)\*\*: ", document, re.MULTILINE)
-    assert len(verdicts) == 7
+    assert len(verdicts) == 9
     assert "Quick run" in document
     assert "measurement" in quick_run["stdout"] and "median ms" in quick_run["stdout"]
-    assert len(re.findall(r"^(MET|NOT MET|NOT MEASURED): ", quick_run["stdout"], re.M)) == 7
+    assert len(re.findall(r"^(MET|NOT MET|NOT MEASURED): ", quick_run["stdout"], re.M)) == 9
 
 
 def test_scratch_resources_are_removed(quick_run):
