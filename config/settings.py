@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "blog.compression.CompressionMiddleware",
     "config.middleware.RefuseNulInAdminMiddleware",
     "config.routers.ReadYourWritesMiddleware",
+    # A post page from the cache (a 304, or the stored page) skips everything below.
+    "blog.caching.middleware.PostPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

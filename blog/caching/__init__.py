@@ -15,8 +15,10 @@ comment elsewhere leaves other posts' pages alone). Keyed by those versions:
 - feed documents (`blog:feed:...`): the site version for the site, hashtag and author
   feeds, the post version too for a post's comment feed (`feeds`);
 - previous/next and related posts (`blog:around:...`): site posts version (`fragments`);
-- whole post pages for readers without personal cookies (`blog:page:<address>`),
-  each holding the post version and site posts version it was built under and used
+- whole post pages for readers without personal cookies
+  (`blog:whole-page:<encoding>:<address>`), served with their 304s before most of the
+  middleware (`middleware.PostPageCacheMiddleware`), each holding the post version and
+  site posts version it was built under (and the headers it was sent with) and used
   only while they are current, its sidebar's recent comments lagging by a stated bound
   at most; rebuilt once per version, the copy before served meanwhile for a stated
   bound (`post_page`; readers with cookies get the page built per request around the

@@ -34,29 +34,46 @@ from blog.compression import (
     chosen_encoding,
     encoded_variants,
     use_variant,
-    variant_response,
 )
 from blog.discussion import Discussion, DiscussionPage, assemble_discussion, thread_counts
+
+# Headers a stored page does not keep: those of its body and encoding (set from the
+# variant sent), those that depend on the reader (Cache-Control: `apply_http_caching`),
+# its validators (kept apart) and cookies (a page that sets one is never stored).
+PER_ANSWER_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-encoding",
+        "content-length",
+        "etag",
+        "expires",
+        "last-modified",
+        "set-cookie",
+    }
+)
 
 
 @dataclass(frozen=True)
 class StoredPage:
     """A whole post page as stored for readers without personal cookies: the versions it
     was built under, when they were read (it shows every change made before), its
-    validators and its bytes in one encoding (blog.compression): one entry per encoding,
-    so a reader fetches only the bytes they are sent."""
+    validators, the headers the site gave it (X-Frame-Options, Content-Security-Policy,
+    ...: it is served before the middleware that sets them, `PostPageCacheMiddleware`)
+    and its bytes in one encoding (blog.compression): one entry per encoding, so a reader
+    fetches only the bytes they are sent."""
 
     post_token: str
     site_posts_token: str
     site_token: str | None
     read_at: float
     validators: Validators
+    headers: tuple[tuple[str, str], ...]
     variants: dict[str, bytes]
 
 
 def page_key(address: str, encoding: str | None) -> str:
     """Key of the whole page at `address` as sent with `encoding` (None: identity)."""
-    return f"blog:page:{encoding or 'identity'}:{address}"
+    return f"blog:whole-page:{encoding or 'identity'}:{address}"
 
 
 def _one_encoding(variants: dict[str, bytes], encoding: str) -> dict[str, bytes]:
@@ -103,6 +120,11 @@ class PostPageCaching:
 
     def __init__(self, request, slug: str):
         self.request = request
+        self._asked = False  # early_answer() was called
+        self._storable = False  # finish() found the page may be stored
+        # Set by PostPageCacheMiddleware, which stores the page on its way out with the
+        # headers the middleware under it added; else the page is stored once rendered.
+        self.stored_on_the_way_out = False
         self.slug = slug
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
@@ -127,6 +149,26 @@ class PostPageCaching:
         self.pk, version, site_posts, self.site = read
         self.versions = (version, site_posts)
         self._stored = found.get(self._page_key) if self._fetched else None
+
+    @classmethod
+    def for_request(cls, request, slug: str) -> "PostPageCaching":
+        """The caching of this request's post page: the one `PostPageCacheMiddleware`
+        made for it (its versions already read), else a new one."""
+        caching = getattr(request, "post_page_caching", None)
+        if isinstance(caching, cls) and caching.slug == slug:
+            return caching
+        return cls(request, slug)
+
+    def early_answer(self) -> HttpResponse | None:
+        """Return the answer the cache holds (a 304, or the stored whole page), or None:
+        the page is to be built, holding the build lock if this request took it. Asked
+        once per request: later calls return None."""
+        if self._asked:
+            return None
+        self._asked = True
+        if (answer := self.not_modified()) is not None:
+            return answer
+        return self.cached_page()
 
     def _current(self, stored) -> bool:
         """Return True if a stored page may be served as current: built under the current
@@ -199,18 +241,23 @@ class PostPageCaching:
         validators = stored.validators
         if stale and (answer := not_modified(self.request, validators)) is not None:
             return answer  # the reader already has the copy it would get
-        response = variant_response(self.request, stored.variants, "text/html; charset=utf-8")
+        response = HttpResponse(headers=dict(stored.headers))
+        use_variant(self.request, response, stored.variants)
         apply_http_caching(self.request, response, validators)
         if stale and not self.request.COOKIES:  # a CDN keeps it no longer than the bound
             left = settings.BLOG_PAGE_STALE_SECONDS - (time.time() - stored.read_at)
             patch_cache_control(response, s_maxage=max(0, int(left)))
         return response
 
-    def _store_page(self, response) -> None:
+    def store(self, response) -> None:
+        """Store the page the view finished (`finish`), as the rest of the site's
+        middleware left it, for the next readers without personal cookies; free the
+        build lock either way. Called by `PostPageCacheMiddleware` on the way out (else
+        once the page is rendered, `finish`)."""
         try:
             # A page that asked for a CSRF token (get_token) holds something per visitor.
             per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            if response.status_code == 200 and not per_visitor:
+            if self._storable and response.status_code == 200 and not per_visitor:
                 post, site_posts = self.versions
                 variants = encoded_variants(response.content)
                 stored = StoredPage(
@@ -219,6 +266,11 @@ class PostPageCaching:
                     site_token=self.site.token if self.site else None,
                     read_at=self.read_at,
                     validators=Validators.of(self.versions, self.request.path),
+                    headers=tuple(
+                        (name, value)
+                        for name, value in response.items()
+                        if name.lower() not in PER_ANSWER_HEADERS
+                    ),
                     variants=variants,
                 )
                 cache.set_many(
@@ -315,8 +367,9 @@ class PostPageCaching:
         validators = None
         if self._read_first(post):
             validators = Validators.of(self.versions, self.request.path)
-            if self._page_key is not None:
-                response.add_post_render_callback(self._store_page)
+            self._storable = self._page_key is not None
+            if self._storable and not self.stored_on_the_way_out:
+                response.add_post_render_callback(self.store)
         elif self.pk is not None:  # the cache had the slug's old post: read it again
             cache.delete(versions_key(post.slug))
         if self._page_key is None or not self._read_first(post):

@@ -1,0 +1,117 @@
+"""The post page answered from the cache before the rest of the middleware
+(blog.caching.middleware.PostPageCacheMiddleware): a stored page and a 304 skip the
+session, CSRF, authentication and messages layers and the view, and carry the same
+headers as the page that was built."""
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests.blog.test_caching import full_post
+
+EARLY = "blog.caching.middleware.PostPageCacheMiddleware"
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+# What a stored page must keep of the built one: the site's security headers and type.
+KEPT = ("Content-Type", "X-Frame-Options", "Content-Security-Policy")
+
+reached = []
+
+
+class RecordReached:
+    """Placed last: records every request that got as far as the view's layer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reached.append(request.path)
+        return self.get_response(request)
+
+
+@pytest.fixture
+def spied(settings):
+    settings.MIDDLEWARE = [*django_settings.MIDDLEWARE, f"{__name__}.RecordReached"]
+    reached.clear()
+    return reached
+
+
+def vary(response) -> set[str]:
+    return {part.strip() for part in response["Vary"].split(",")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", [{}, BROWSER], ids=["identity", "browser"])
+def test_a_stored_page_skips_the_stack_and_keeps_the_built_pages_headers(client, spied, headers):
+    post = full_post()
+    url = post.get_absolute_url()
+    built = client.get(url, **headers)
+    assert spied == [url]
+
+    stored = client.get(url, **headers)
+
+    assert spied == [url]  # answered above the session, CSRF and auth layers
+    assert stored.status_code == 200
+    assert stored.content == built.content
+    for name in KEPT:
+        assert stored[name] == built[name], name
+    assert stored["ETag"] == built["ETag"]
+    assert stored.get("Content-Encoding") == built.get("Content-Encoding")
+    assert vary(stored) == vary(built) == {"Cookie", "Accept-Encoding"}
+    assert stored["Cache-Control"] == built["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_revalidation_is_answered_above_the_stack(client, spied):
+    post = full_post()
+    url = post.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    spied.clear()
+
+    answer = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert answer.status_code == 304
+    assert answer["ETag"] == etag
+    assert spied == []
+
+
+@pytest.mark.django_db
+def test_a_reader_with_a_csrf_cookie_gets_the_stored_page_as_private(client, spied):
+    post = full_post()
+    url = post.get_absolute_url()
+    client.get(url)
+    spied.clear()
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = "x" * 32
+
+    answer = client.get(url)
+
+    assert spied == []
+    assert "private" in answer["Cache-Control"] and "public" not in answer["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_personal_readers_and_posts_go_down_the_whole_stack(client, spied, django_user_model):
+    post = full_post()
+    url = post.get_absolute_url()
+    client.get(url)
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    spied.clear()
+
+    personal = client.get(url)
+
+    assert spied == [url]
+    assert "no-store" in personal["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_without_the_middleware_the_view_stores_and_answers_from_the_cache(
+    client, settings, django_assert_num_queries
+):
+    settings.MIDDLEWARE = [name for name in django_settings.MIDDLEWARE if name != EARLY]
+    post = full_post()
+    url = post.get_absolute_url()
+    built = client.get(url)
+
+    with django_assert_num_queries(0):
+        stored = client.get(url)
+
+    assert stored.content == built.content
+    assert stored["X-Frame-Options"] == built["X-Frame-Options"]
