@@ -206,15 +206,16 @@ class PostPageCaching:
         comment: `is_personal`; no CSRF token in the page, no CSP nonce), so every such
         reader of this address gets the same bytes while the versions hold. The keys are
         the address and the encoding (`page_key`); the entry (`StoredPage`) says which
-        versions it was built under. A query string (campaign tags, say) is simply not
-        served from here.
+        versions it was built under. The address includes COMMENTS_PER_PAGE, as the
+        comment pages' keys do: a page stored under another setting is never served. A
+        query string (campaign tags, say) is simply not served from here.
         """
         request = self.request
         # Cookies that change nothing on the page (a CSRF cookie left by an earlier
         # comment, an analytics cookie) do not stop it: only personal ones do.
         if request.method != "GET" or is_personal(request) or request.GET:
             return None
-        return f"{origin_of(request)}{request.path}"
+        return f"{settings.COMMENTS_PER_PAGE}:{origin_of(request)}{request.path}"
 
     def cached_page(self) -> HttpResponse | None:
         """Return the whole page from the cache for a reader without personal cookies:

@@ -6,7 +6,8 @@ headers as the page that was built."""
 import pytest
 from django.conf import settings as django_settings
 
-from tests.blog.test_caching import full_post
+from tests.blog.test_caching import comment_ids, full_post
+from tests.factories import CommentFactory
 
 EARLY = "blog.caching.middleware.PostPageCacheMiddleware"
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
@@ -115,3 +116,16 @@ def test_without_the_middleware_the_view_stores_and_answers_from_the_cache(
 
     assert stored.content == built.content
     assert stored["X-Frame-Options"] == built["X-Frame-Options"]
+
+
+@pytest.mark.django_db
+def test_a_page_stored_under_another_comments_per_page_is_not_served(client, settings):
+    post = full_post()
+    CommentFactory.create_batch(3, post=post)
+    url = post.get_absolute_url()
+    settings.COMMENTS_PER_PAGE = 1
+    assert len(comment_ids(client.get(url))) == 1  # stored, for one a page
+
+    settings.COMMENTS_PER_PAGE = 200
+
+    assert len(comment_ids(client.get(url))) == 3
