@@ -229,7 +229,7 @@ def test_each_encoding_is_stored_and_fetched_on_its_own(client, settings):
     post = full_post()
     url = post.get_absolute_url()
     identity = client.get(url).content
-    address = f"{settings.SITE_URL}{url}"
+    address = f"{settings.COMMENTS_PER_PAGE}:{settings.SITE_URL}{url}"
 
     for encoding in ("identity", "br", "gzip"):
         assert list(cache.get(page_key(address, encoding)).variants) == [encoding]
