@@ -3,10 +3,11 @@
 Two paths, one rule for which encoding a request gets (`chosen_encoding`):
 
 - `CompressionMiddleware` compresses any other text response per request (fast levels);
-- the whole-page and feed caches (`blog.caching`) store `encoded_variants(content)` once,
-  at build time, at stronger levels, and hand each later reader the copy their
-  `Accept-Encoding` asks for (`variant_response`): a cached page is never compressed
-  again.
+- the whole-page and feed caches (`blog.caching`) store `encoded_variants(content)` at
+  stronger levels, and hand each later reader the copy their `Accept-Encoding` asks for
+  (`use_variant`): a cached copy is never compressed again. A feed stores every
+  encoding when it is made; a whole page only its builder's reader's encoding, and each
+  other one when first asked for (`PostPageCaching._encode_stored_page`).
 
 Every compressible response says `Vary: Accept-Encoding`, so no shared cache hands a
 compressed copy to a client that cannot read it. Static files are WhiteNoise's: it
@@ -94,11 +95,12 @@ def compressible(response) -> bool:
     return content_type in COMPRESSIBLE_TYPES
 
 
-def encoded_variants(content: bytes) -> dict[str, bytes]:
-    """Return the content as sent to each kind of client: "identity", "br", "gzip"."""
+def encoded_variants(content: bytes, encodings=ENCODINGS) -> dict[str, bytes]:
+    """Return the content as sent to each kind of client: "identity", and each of
+    `encodings` ("br", "gzip") unless the content is too small to compress."""
     variants = {"identity": content}
     if len(content) >= MIN_SIZE:
-        for encoding in ENCODINGS:
+        for encoding in encodings:
             variants[encoding] = compress(content, encoding, strong=True)
     return variants
 
