@@ -5,7 +5,9 @@ headers as the page that was built."""
 
 import pytest
 from django.conf import settings as django_settings
+from django.urls import reverse
 
+from blog.caching.middleware import post_page_slug
 from tests.blog.test_caching import comment_ids, full_post
 from tests.factories import CommentFactory
 
@@ -129,3 +131,15 @@ def test_a_page_stored_under_another_comments_per_page_is_not_served(client, set
     settings.COMMENTS_PER_PAGE = 200
 
     assert len(comment_ids(client.get(url))) == 3
+
+
+@pytest.mark.django_db
+def test_only_a_posts_pages_are_answered_early(settings):
+    post = full_post()
+    urlconf = settings.ROOT_URLCONF
+
+    assert post_page_slug(urlconf, post.get_absolute_url()) == post.slug
+    assert post_page_slug(urlconf, post.comments_page_url(2)) == post.slug
+    assert post_page_slug(urlconf, post.comments_page_url(2).replace("-2/", "-1/")) is None
+    assert post_page_slug(urlconf, reverse("blog:post-list")) is None
+    assert post_page_slug(urlconf, "/no/such/page/") is None
