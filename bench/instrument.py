@@ -51,10 +51,13 @@ def counting(cached):
 
 
 def counting_pages(store_page):
-    """Wrap PostPageCaching._store_page (called once per whole page built for readers
-    without personal cookies) so whole-page builds are counted per version."""
+    """Wrap PostPageCaching.store (called for every post page built; it stores those the
+    view found storable: a whole page built for readers without personal cookies) so
+    whole-page builds are counted per version."""
 
     def wrapper(caching, response):
+        if not (caching._storable and response.status_code == 200):
+            return store_page(caching, response)
         post, site_posts = caching.versions
         _count(PAGE_BUILDS)
         version = f"{caching.request.path}:{post.token}:{site_posts.token}"
@@ -76,4 +79,4 @@ class InstrumentConfig(AppConfig):
 
             post_page.cached = counting(post_page.cached)
             page_caching = post_page.PostPageCaching
-            page_caching._store_page = counting_pages(page_caching._store_page)
+            page_caching.store = counting_pages(page_caching.store)

@@ -47,7 +47,8 @@ def test_the_counter_counts_discussion_builds_per_version_only(db):
 def test_the_page_counter_counts_whole_page_builds_per_version(db, rf):
     """Was missing: under a stream of comments that leave the readers' comment page
     alone, the discussion counter read 0 / 0 while every comment retired the whole page
-    (`PostPageCaching._store_page`), which is what the readers wait for."""
+    (`PostPageCaching.store`), which is what the readers wait for. Pages that are not
+    stored (a personal reader's) are not builds of the whole page."""
     from django.core.cache import cache
 
     from bench.instrument import PAGE_BUILDS, PAGE_VERSIONS
@@ -57,11 +58,32 @@ def test_the_page_counter_counts_whole_page_builds_per_version(db, rf):
     wrapped = counting_pages(lambda caching, response: stored.append(response))
 
     class Caching:
-        def __init__(self, path, post_token):
+        def __init__(self, path, post_token, storable=True):
             self.request = rf.get(path)
             self.versions = (Version(post_token, 0.0), Version("s1", 0.0))
+            self._storable = storable
 
-    for path, token in [("/a/", "v1"), ("/a/", "v1"), ("/a/", "v2"), ("/b/", "v1")]:
-        wrapped(Caching(path, token), "response")
+    class Response:
+        status_code = 200
+
+    calls = [("/a/", "v1", True), ("/a/", "v1", True), ("/a/", "v2", True), ("/b/", "v1", True)]
+    for path, token, storable in [*calls, ("/c/", "v1", False)]:
+        wrapped(Caching(path, token, storable), Response())
     assert (cache.get(PAGE_BUILDS), cache.get(PAGE_VERSIONS)) == (4, 3)
-    assert len(stored) == 4
+    assert len(stored) == 5
+
+
+def test_the_instruments_attach_to_the_site_they_count(monkeypatch):
+    """Was broken: renaming what they wrap made `make bench-mixed` fail at start-up."""
+    import bench
+    from bench.instrument import InstrumentConfig
+    from blog.caching import post_page
+
+    monkeypatch.setenv("BENCH_COUNT_BUILDS", "1")
+    monkeypatch.setattr(post_page, "cached", post_page.cached)  # restored afterwards
+    monkeypatch.setattr(post_page.PostPageCaching, "store", post_page.PostPageCaching.store)
+    real_store = post_page.PostPageCaching.store
+
+    InstrumentConfig("bench", bench).ready()
+
+    assert post_page.PostPageCaching.store is not real_store
