@@ -17,10 +17,11 @@ class RefuseNulInAdminMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")) and any(
+        # The query string first: reversing the admin's address costs every request.
+        if any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
-        ):
+        ) and request.path.startswith(reverse("admin:index")):
             return HttpResponseBadRequest(
                 "NUL characters are not allowed in the address.",
                 content_type="text/plain; charset=utf-8",
