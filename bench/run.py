@@ -294,8 +294,6 @@ def page_timings(measurer, posts: dict, reference: int) -> list:
     """Time the hello view, each post page cold, warm and with cookies, the reference
     post cold with all its comments on one page, and a conditional GET of the reference
     post, in process."""
-    from django.test import override_settings  # once django.setup() has run (main)
-
     timings = []
     sizes = sorted(posts)
     log("in process: hello view")
@@ -330,18 +328,7 @@ def page_timings(measurer, posts: dict, reference: int) -> list:
                     size=size,
                 )
             )
-    log(f"in process: all {reference:,} comments on one page")
-    with override_settings(COMMENTS_PER_PAGE=max(reference, 1)):
-        timings.append(
-            measurer.get(
-                f"one-page-cold-{reference}",
-                f"post page, all {reference:,} comments on one page, cold, as a browser asks",
-                posts[reference].get_absolute_url(),
-                cold=True,
-                headers=BROWSER,  # so the page is compressed for its reader, as it is stored
-                size=reference,
-            )
-        )
+    timings.append(one_page_timing(measurer, posts[reference], reference))
     log(f"in process: conditional GET at {reference:,} comments")
     timings.append(
         measurer.conditional(
@@ -353,3 +340,19 @@ def page_timings(measurer, posts: dict, reference: int) -> list:
     )
 
     return timings
+
+
+def one_page_timing(measurer, post, size: int):
+    """Time `post` cold with all its `size` comments on one page, as a browser asks."""
+    from django.test import override_settings  # once django.setup() has run (main)
+
+    log(f"in process: all {size:,} comments on one page")
+    with override_settings(COMMENTS_PER_PAGE=max(size, 1)):
+        return measurer.get(
+            f"one-page-cold-{size}",
+            f"post page, all {size:,} comments on one page, cold, as a browser asks",
+            post.get_absolute_url(),
+            cold=True,
+            headers=BROWSER,  # so the page is compressed for its reader, as it is stored
+            size=size,
+        )
