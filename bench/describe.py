@@ -120,8 +120,9 @@ def describe_method(args, load_tool: str, sizes: list[int], workers: int, thread
             "request per server thread; a slow page runs longer (three rounds of all the "
             "connections at its warm-up speed, up to 120 s); each run starts once the "
             "workers are idle; latency columns are the load tool's p50 and p90; the "
-            "largest post runs last and peak RSS is the largest VmHWM among the workers "
-            "after it"
+            "largest post runs last of the pages and peak RSS is the largest VmHWM among "
+            "the workers after it; the hello view runs first and again at the end, and "
+            "shares are of the faster of the two runs"
             if load_tool != "none"
             else "not measured (--load-tool none)"
         ),

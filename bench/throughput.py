@@ -68,6 +68,7 @@ def throughput(
                 posts[largest].get_absolute_url(),
                 {},
             ),
+            ("hello-end", "gunicorn: hello view, again at the end", hello, {}),
         ]
         for key, label, path, extra in runs:
             notes = []

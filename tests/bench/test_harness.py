@@ -102,6 +102,7 @@ def test_gunicorn_throughput_and_memory_are_measured(quick_run):
 
     assert set(loads) == {
         "hello",
+        "hello-end",
         "post-cached-10",
         "post-cached-browser-10",
         "conditional-10",

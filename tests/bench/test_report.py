@@ -127,6 +127,19 @@ def test_sizes_not_measured_are_reported_as_such():
     assert result == ["MET"] + ["NOT MEASURED"] * 8
 
 
+def test_shares_are_of_the_faster_of_the_two_hello_runs():
+    """Was: one hello run, which an uneven spread of connections over the workers could
+    halve, so every share doubled."""
+    slow_start = full_run(rate_hello=rate("hello", 2000), rate_hello_end=rate("hello-end", 4000))
+    slow_end = full_run(rate_hello_end=rate("hello-end", 2000))
+
+    for run in (slow_start, slow_end):
+        assert run.hello_rate().requests_per_second == 4000
+        assert verdicts(run) == ["MET"] * 9
+    too_slow = full_run(rate_hello_end=rate("hello-end", 8000))
+    assert verdicts(too_slow)[3:6] == ["NOT MET"] * 3
+
+
 def test_table_and_markdown_show_the_figures_and_verdicts():
     run = full_run()
     run.notes.append("Busy machine.")
