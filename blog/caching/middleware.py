@@ -43,12 +43,17 @@ class PostPageCacheMiddleware:
 
     def __call__(self, request):
         caching = self._caching(request)
-        if caching is not None and (answer := caching.early_answer()) is not None:
-            return answer
-        response = self.get_response(request)
-        if caching is not None:
-            caching.store(response)
-        return response
+        try:
+            if caching is not None and (answer := caching.early_answer()) is not None:
+                return answer
+            response = self.get_response(request)
+            if caching is not None:
+                caching.store(response)
+            return response
+        finally:
+            # The request and its caching refer to each other: part the two, or the
+            # page's bytes they hold wait for the garbage collector's rare full pass.
+            request.__dict__.pop("post_page_caching", None)
 
     @staticmethod
     def _caching(request) -> PostPageCaching | None:

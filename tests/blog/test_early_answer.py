@@ -3,10 +3,15 @@
 session, CSRF, authentication and messages layers and the view, and carry the same
 headers as the page that was built."""
 
+import gc
+
 import pytest
 from django.conf import settings as django_settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
 from django.urls import reverse
 
+from blog.caching import PostPageCaching
 from blog.caching.middleware import post_page_slug
 from tests.blog.test_caching import comment_ids, full_post
 from tests.factories import CommentFactory
@@ -143,3 +148,36 @@ def test_only_a_posts_pages_are_answered_early(settings):
     assert post_page_slug(urlconf, post.comments_page_url(2).replace("-2/", "-1/")) is None
     assert post_page_slug(urlconf, reverse("blog:post-list")) is None
     assert post_page_slug(urlconf, "/no/such/page/") is None
+
+
+def serve(path: str, **headers) -> int:
+    """Serve `path` through the site's WSGI handler, as a server does (the test client
+    keeps every response in a cycle of its own), and return the status code."""
+    environ = RequestFactory().get(path, **headers).environ
+    statuses = []
+    body = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+    b"".join(body)
+    body.close()
+    return int(statuses[0].split()[0])
+
+
+@pytest.mark.django_db
+def test_a_served_page_leaves_nothing_for_the_garbage_collector(client):
+    """Was: the request and its PostPageCaching referred to each other, so every
+    request's stored page bytes stayed in memory until a full collection: a worker
+    serving the 380 KB uncompressed page grew from 62 to 165 MiB in 40 s of load."""
+    post = full_post()
+    url = post.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    gc.collect()
+    gc.disable()
+    try:
+        # (A page built for this request stays in the cycle of Django's class-based
+        # view and its template context, like any such page.)
+        answers = [serve(url), serve(url, HTTP_IF_NONE_MATCH=etag)]
+        alive = [held for held in gc.get_objects() if isinstance(held, PostPageCaching)]
+    finally:
+        gc.enable()
+
+    assert answers == [200, 304]
+    assert alive == []
