@@ -51,9 +51,12 @@ class PostPageCacheMiddleware:
                 caching.store(response)
             return response
         finally:
-            # The request and its caching refer to each other: part the two, or the
-            # page's bytes they hold wait for the garbage collector's rare full pass.
+            # The request and its caching refer to each other (and a class-based view
+            # that built the page sits in a cycle of its own): part them and drop the
+            # stored page read, or its bytes wait for the garbage collector's full pass.
             request.__dict__.pop("post_page_caching", None)
+            if caching is not None:
+                caching.forget_stored_page()
 
     @staticmethod
     def _caching(request) -> PostPageCaching | None:

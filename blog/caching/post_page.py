@@ -123,9 +123,7 @@ class PostPageCaching:
         self.request = request
         self._asked = False  # early_answer() was called
         self._storable = False  # finish() found the page may be stored
-        # Set by PostPageCacheMiddleware, which stores the page on its way out with the
-        # headers the middleware under it added; else the page is stored once rendered.
-        self.stored_on_the_way_out = False
+        self.stored_on_the_way_out = False  # by PostPageCacheMiddleware (else on render)
         self.slug = slug
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
@@ -161,9 +159,8 @@ class PostPageCaching:
         return cls(request, slug)
 
     def early_answer(self) -> HttpResponse | None:
-        """Return the answer the cache holds (a 304, or the stored whole page), or None:
-        the page is to be built, holding the build lock if this request took it. Asked
-        once per request: later calls return None."""
+        """Return the cache's answer (a 304, or the stored whole page), or None: build it
+        (holding the build lock if taken). Asked once per request; later, None."""
         if self._asked:
             return None
         self._asked = True
@@ -243,9 +240,8 @@ class PostPageCaching:
 
     def _encode_stored_page(self) -> StoredPage | None:
         """Return the current page in this reader's encoding, made now from its stored
-        identity copy, or None. A build compresses the page only for the reader it was
-        built for (`store`: brotli and gzip of a 1.7 MB page are 17 ms); the first
-        reader wanting another encoding makes that copy, without a rebuild."""
+        identity copy, or None: a build compresses the page only for its own reader
+        (`store`), the first reader wanting another encoding makes that copy."""
         encoding = chosen_encoding(self.request)
         if encoding is None:
             return None
@@ -270,10 +266,9 @@ class PostPageCaching:
         return response
 
     def store(self, response) -> None:
-        """Store the page the view finished (`finish`), as the rest of the site's
-        middleware left it, for the next readers without personal cookies; free the
-        build lock either way. Called by `PostPageCacheMiddleware` on the way out (else
-        once the page is rendered, `finish`)."""
+        """Store the page the view finished (`finish`) for the next readers without
+        personal cookies, as the middleware under `PostPageCacheMiddleware` left it (or
+        once rendered, without it); free the build lock either way."""
         try:
             # A page that asked for a CSRF token (get_token) holds something per visitor.
             per_visitor = response.cookies or self.request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -307,6 +302,10 @@ class PostPageCaching:
                 use_variant(self.request, response, variants)  # compressed once, here
         finally:
             self._release()
+
+    def forget_stored_page(self) -> None:
+        """Drop the stored page read for this request, once it is answered."""
+        self._stored = None
 
     def abandon(self) -> None:
         """The page will not be stored (its view failed): free the build lock, if held."""
