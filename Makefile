@@ -111,8 +111,8 @@ bench: install
 		|| echo "wrk is not available: the benchmark uses its Python load client"
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
 
-## Import generated WordPress exports (250 and 1,000 posts of 100 comments) in scratch
-## databases; prints time and peak memory. BENCH_WXR_ARGS="--sizes 100x100" for a short run.
+## Readers while comments keep arriving (0, 1, 5 and 20 a second) on a 1,000-comment post
+## under gunicorn; prints the table and writes BENCHMARKS.md's "Mixed load" section.
 .PHONY: bench-mixed
 bench-mixed: install
 	$(BIN)/python -m bench.mixed $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_MIXED_ARGS)
@@ -125,6 +125,8 @@ bench-mixed: install
 bench-faults: install
 	$(BIN)/python -m bench.faults $(BENCH_FAULTS_ARGS)
 
+## Import generated WordPress exports (250 and 1,000 posts of 100 comments) in scratch
+## databases; prints time and peak memory. BENCH_WXR_ARGS="--sizes 100x100" for a short run.
 .PHONY: bench-wxr
 bench-wxr: install
 	$(BIN)/python -m bench.wxr_import $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_WXR_ARGS)
