@@ -294,6 +294,10 @@ BLOG_BUILD_WAIT_SECONDS = float(os.environ.get("BLOG_BUILD_WAIT_SECONDS", "1"))
 # less than this long ago (seconds): it misses no change older than that
 # (blog/caching/post_page.py). 0: they wait for the builder instead.
 BLOG_PAGE_STALE_SECONDS = float(os.environ.get("BLOG_PAGE_STALE_SECONDS", "5"))
+# How many bytes of the whole pages it served last a worker keeps in its own memory, so
+# that serving one again fetches only its versions from the cache, not its bytes
+# (blog/caching/local_pages.py). 0: none.
+BLOG_LOCAL_PAGE_BYTES = env_int("BLOG_LOCAL_PAGE_BYTES", 8 * 1024 * 1024)
 
 # --- Email ---------------------------------------------------------------------------
 # Development prints emails to the console; production sends through SMTP at EMAIL_HOST.

@@ -7,6 +7,7 @@ from django.db import connections
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
+from blog.caching.local_pages import forget_local_pages
 from tests.factories import AuthorFactory, PostFactory
 
 # The stand-in for PubMed and Crossref (tests/blog/test_lookup.py, tests/admin/test_paper_admin.py).
@@ -126,6 +127,7 @@ def empty_caches():
     rolled-back test database hands out again."""
     for alias in settings.CACHES:
         caches[alias].clear()
+    forget_local_pages()  # a worker's own copies of whole pages (blog.caching.local_pages)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,8 @@ comment elsewhere leaves other posts' pages alone). Keyed by those versions:
 - whole post pages for readers without personal cookies
   (`blog:whole-page:<encoding>:<address>`), served with their 304s before most of the
   middleware (`middleware.PostPageCacheMiddleware`), each holding the post version and
-  site posts version it was built under (and the headers it was sent with) and used
+  site posts version it was built under (and the headers it was sent with; a worker
+  keeps its last ones in memory too, `local_pages`, checked the same way) and used
   only while they are current, its sidebar's recent comments lagging by a stated bound
   at most; rebuilt once per version, the copy before served meanwhile for a stated
   bound (`post_page`; readers with cookies get the page built per request around the

@@ -20,6 +20,7 @@ from blog.caching.http import (
     not_modified,
     revalidatable,
 )
+from blog.caching.local_pages import keep_local_page, local_page
 from blog.caching.versions import (
     ALL_TREES,
     SITE_KEYS,
@@ -29,13 +30,7 @@ from blog.caching.versions import (
     site_posts_version,
     versions_key,
 )
-from blog.compression import (
-    ENCODINGS,
-    MIN_SIZE,
-    chosen_encoding,
-    encoded_variants,
-    use_variant,
-)
+from blog.compression import ENCODINGS, MIN_SIZE, chosen_encoding, encoded_variants, use_variant
 from blog.discussion import Discussion, DiscussionPage, assemble_discussion, thread_counts
 
 # Headers a stored page does not keep: those of its body and encoding (set from the
@@ -140,14 +135,17 @@ class PostPageCaching:
         self._fetched = self._page_key is not None and not (
             "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         )
+        local = local_page(self._page_key) if self._fetched else None  # see local_pages
         wanted = [versions_key(slug), *SITE_KEYS]
-        found = cache.get_many([*wanted, self._page_key] if self._fetched else wanted)
+        fetch = self._fetched and local is None
+        found = cache.get_many([*wanted, self._page_key] if fetch else wanted)
         read = page_versions(slug, found)  # what the cache lacks: one query
         if read is None:
             return
         self.pk, version, site_posts, self.site = read
         self.versions = (version, site_posts)
-        self._stored = found.get(self._page_key) if self._fetched else None
+        self._stored = found.get(self._page_key) if fetch else local
+        self._fetched = fetch or self._current(local)  # else cached_page fetches it
 
     @classmethod
     def for_request(cls, request, slug: str) -> "PostPageCaching":
@@ -225,6 +223,7 @@ class PostPageCaching:
             return None
         stored = self._stored if self._fetched else cache.get(key)
         if self._current(stored):
+            keep_local_page(key, stored)
             return self._serve(stored)
         if (encoded := self._encode_stored_page()) is not None:
             return self._serve(encoded)
