@@ -165,10 +165,9 @@ class PostDetailView(PostViewMixin, DetailView):
         if kwargs.get("page") == 1:  # page 1 has one address: the post's own
             url = reverse("blog:post-detail", kwargs={k: kwargs[k] for k in POST_URL_KWARGS})
             return redirect(url, permanent=True)
-        if self.use_cache:
-            self.caching = PostPageCaching.for_request(request, kwargs["slug"])
-        else:
-            self.caching = None
+        self.caching = (
+            PostPageCaching.for_request(request, kwargs["slug"]) if self.use_cache else None
+        )
         if self.caching and (answer := self.caching.early_answer()) is not None:
             return answer  # the cache's, when no middleware asked for it first
         try:

@@ -13,41 +13,41 @@ from collections import OrderedDict
 
 from django.conf import settings
 
-_pages: OrderedDict = OrderedDict()
-_sizes: dict[str, int] = {}
+_pages: OrderedDict = OrderedDict()  # key -> (page, its size in bytes), oldest first
+_total = 0
 _lock = threading.Lock()
-
-
-def _size(page) -> int:
-    return sum(len(content) for content in page.variants.values())
 
 
 def local_page(key: str):
     """Return this worker's copy of the page stored under `key`, or None."""
     with _lock:
-        page = _pages.get(key)
-        if page is not None:
-            _pages.move_to_end(key)
-        return page
+        kept = _pages.get(key)
+        if kept is None:
+            return None
+        _pages.move_to_end(key)
+        return kept[0]
 
 
 def keep_local_page(key: str, page) -> None:
     """Keep `page` (a `post_page.StoredPage`) as this worker's copy under `key`."""
-    limit = settings.BLOG_LOCAL_PAGE_BYTES
-    size = _size(page)
-    if size > limit:
+    global _total
+    size = sum(len(content) for content in page.variants.values())
+    if size > settings.BLOG_LOCAL_PAGE_BYTES:
         return
     with _lock:
-        _pages.pop(key, None)
-        _pages[key] = page
-        _sizes[key] = size
-        while sum(_sizes.values()) > limit:
-            dropped, _ = _pages.popitem(last=False)
-            del _sizes[dropped]
+        kept = _pages.pop(key, None)
+        if kept is not None:
+            _total -= kept[1]
+        _pages[key] = (page, size)
+        _total += size
+        while _total > settings.BLOG_LOCAL_PAGE_BYTES:
+            _, (_, dropped) = _pages.popitem(last=False)
+            _total -= dropped
 
 
 def forget_local_pages() -> None:
     """Drop every copy (the tests start each test with none)."""
+    global _total
     with _lock:
         _pages.clear()
-        _sizes.clear()
+        _total = 0

@@ -66,7 +66,5 @@ class PostPageCacheMiddleware:
         slug = post_page_slug(urlconf, request.path_info)
         if slug is None:
             return None
-        caching = PostPageCaching(request, slug)
-        caching.stored_on_the_way_out = True
-        request.post_page_caching = caching
-        return caching
+        request.post_page_caching = PostPageCaching(request, slug)
+        return request.post_page_caching

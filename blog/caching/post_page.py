@@ -118,7 +118,6 @@ class PostPageCaching:
         self.request = request
         self._asked = False  # early_answer() was called
         self._storable = False  # finish() found the page may be stored
-        self.stored_on_the_way_out = False  # by PostPageCacheMiddleware (else on render)
         self.slug = slug
         self.pk: int | None = None
         self.versions: tuple[Version, Version] | None = None
@@ -127,6 +126,7 @@ class PostPageCaching:
         self._address = self._shareable_address()
         self._page_key = self._address and page_key(self._address, chosen_encoding(request))
         self._stored = None  # what the cache held under the page key (if fetched)
+        self._local = None  # this worker's own copy of it, if it had one
         self._building: str | None = None  # the build lock this request holds
         self._fetched = False
         if not revalidatable(request):
@@ -135,17 +135,17 @@ class PostPageCaching:
         self._fetched = self._page_key is not None and not (
             "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         )
-        local = local_page(self._page_key) if self._fetched else None  # see local_pages
+        self._local = local_page(self._page_key) if self._fetched else None  # local_pages
         wanted = [versions_key(slug), *SITE_KEYS]
-        fetch = self._fetched and local is None
+        fetch = self._fetched and self._local is None
         found = cache.get_many([*wanted, self._page_key] if fetch else wanted)
         read = page_versions(slug, found)  # what the cache lacks: one query
         if read is None:
             return
         self.pk, version, site_posts, self.site = read
         self.versions = (version, site_posts)
-        self._stored = found.get(self._page_key) if fetch else local
-        self._fetched = fetch or self._current(local)  # else cached_page fetches it
+        self._stored = found.get(self._page_key) if fetch else self._local
+        self._fetched = fetch or self._current(self._local)  # else cached_page fetches it
 
     @classmethod
     def for_request(cls, request, slug: str) -> "PostPageCaching":
@@ -223,7 +223,8 @@ class PostPageCaching:
             return None
         stored = self._stored if self._fetched else cache.get(key)
         if self._current(stored):
-            keep_local_page(key, stored)
+            if stored is not self._local:
+                keep_local_page(key, stored)
             return self._serve(stored)
         if (encoded := self._encode_stored_page()) is not None:
             return self._serve(encoded)
@@ -304,7 +305,7 @@ class PostPageCaching:
 
     def forget_stored_page(self) -> None:
         """Drop the stored page read for this request, once it is answered."""
-        self._stored = None
+        self._stored = self._local = None
 
     def abandon(self) -> None:
         """The page will not be stored (its view failed): free the build lock, if held."""
@@ -388,7 +389,8 @@ class PostPageCaching:
         if self._read_first(post):
             validators = Validators.of(self.versions, self.request.path)
             self._storable = self._page_key is not None
-            if self._storable and not self.stored_on_the_way_out:
+            # PostPageCacheMiddleware, which made this object, stores it on its way out.
+            if self._storable and getattr(self.request, "post_page_caching", None) is not self:
                 response.add_post_render_callback(self.store)
         elif self.pk is not None:  # the cache had the slug's old post: read it again
             cache.delete(versions_key(post.slug))
